@@ -1,0 +1,3 @@
+from livescribe_gui.app import main
+
+raise SystemExit(main())

@@ -1,0 +1,124 @@
+"""Entry point: command line, logging, the QApplication and a clean, bounded exit."""
+
+from __future__ import annotations
+
+import argparse
+import faulthandler
+import logging
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+
+from livescribe_gui import __version__
+
+log = logging.getLogger("livescribe_gui")
+
+EXIT_GRACE_SECONDS = 3.0
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="livescribe-gui", description="Live speech-to-text with AssemblyAI."
+    )
+    parser.add_argument(
+        "--device", metavar="NAME",
+        help="preselect the first input whose name contains NAME (case-insensitive)",
+    )
+    parser.add_argument("--start", action="store_true", help="start listening at launch")
+    parser.add_argument("--verbose", action="store_true", help="log debug details")
+    parser.add_argument("--version", action="version", version=f"LiveScribe {__version__}")
+    return parser.parse_args(argv)
+
+
+def install_signal_handlers(on_signal) -> None:  # noqa: ANN001
+    """SIGINT/SIGTERM close the window like Ctrl+Q does.
+
+    Python only runs signal handlers when it holds the interpreter, which it does not while
+    Qt's event loop waits; a wakeup socket watched by a QSocketNotifier wakes the loop.
+    """
+    from PySide6.QtCore import QSocketNotifier
+
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read)
+
+    def drain() -> None:
+        try:
+            while reader.recv(64):
+                pass
+        except BlockingIOError:
+            pass
+
+    notifier.activated.connect(drain)
+    install_signal_handlers.keep = (reader, writer, notifier)  # type: ignore[attr-defined]
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: on_signal())
+
+
+def exit_without_lingering(code: int) -> None:
+    """Exit; if a non-daemon thread (the SDK's) still runs after a grace period, end anyway."""
+    deadline = time.monotonic() + EXIT_GRACE_SECONDS
+    for thread in threading.enumerate():
+        if thread is threading.main_thread() or thread.daemon:
+            continue
+        thread.join(max(0.0, deadline - time.monotonic()))
+    lingering = [t.name for t in threading.enumerate() if t.is_alive() and not t.daemon
+                 and t is not threading.main_thread()]
+    if lingering:
+        log.warning("threads still running at exit: %s; exiting anyway", ", ".join(lingering))
+        logging.shutdown()
+        os._exit(code)
+    sys.exit(code)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    if sys.stderr is not None:
+        faulthandler.enable()
+
+    from livescribe_gui import logging_setup, settings
+    from livescribe_gui.credentials import ApiKeyStore
+
+    keys = ApiKeyStore()
+    logging_setup.configure(secret=keys.get, verbose=args.verbose)
+    log.info("LiveScribe %s starting", __version__)
+
+    from PySide6.QtWidgets import QApplication
+
+    from livescribe_gui.audio.devices import find_device, list_input_devices
+    from livescribe_gui.ui.main_window import MainWindow
+
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("LiveScribe")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("livescribe")
+
+    writer = settings.SettingsWriter()
+    devices = list_input_devices()
+    window = MainWindow(
+        settings=settings.load(), settings_writer=writer, keys=keys, devices=devices
+    )
+    if args.device:
+        match = find_device(devices, name=args.device, substring=True)
+        if match is not None:
+            window.select_device(match)
+        else:
+            message = f"No input matches “{args.device}”; using the selected one instead."
+            print(f"livescribe-gui: {message}", file=sys.stderr)
+            window.status_label.setText(message)
+    install_signal_handlers(window.close)
+    window.show()
+    if args.start:
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, window.start_session)
+    code = app.exec()
+    writer.close()
+    log.info("LiveScribe exiting")
+    exit_without_lingering(code)
+    return code

@@ -1,0 +1,1 @@
+"""Audio input: device listing, capture, and conversion to the session's PCM format."""

@@ -1,0 +1,53 @@
+"""Turns whatever the device gives (any rate, any channel count) into mono int16 chunks.
+
+The resampler is stateful (soxr stream), so chunk edges leave no clicks; output is cut into
+fixed-size chunks because the server wants 50 ms messages.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import soxr
+
+SESSION_RATE = 16_000
+CHUNK_MS = 50
+CHUNK_SAMPLES = SESSION_RATE * CHUNK_MS // 1000
+CHUNK_BYTES = CHUNK_SAMPLES * 2
+
+
+class PcmConverter:
+    def __init__(self, *, input_rate: int, channels: int, output_rate: int = SESSION_RATE):
+        self.input_rate = input_rate
+        self.channels = channels
+        self.output_rate = output_rate
+        self._chunk_samples = output_rate * CHUNK_MS // 1000
+        self._resampler = (
+            None
+            if input_rate == output_rate
+            else soxr.ResampleStream(input_rate, output_rate, 1, dtype="float32", quality="HQ")
+        )
+        self._pending = np.empty(0, dtype=np.int16)
+
+    def feed(self, frames: np.ndarray) -> list[bytes]:
+        """Take float32 frames shaped (n, channels); return the complete chunks now available."""
+        mono = frames.mean(axis=1, dtype=np.float32) if frames.ndim == 2 else frames
+        if self._resampler is not None:
+            mono = self._resampler.resample_chunk(mono.astype(np.float32, copy=False))
+        pcm = np.clip(np.rint(mono * 32767.0), -32768, 32767).astype(np.int16)
+        self._pending = np.concatenate((self._pending, pcm))
+        count = len(self._pending) // self._chunk_samples
+        chunks = [
+            self._pending[i * self._chunk_samples : (i + 1) * self._chunk_samples].tobytes()
+            for i in range(count)
+        ]
+        self._pending = self._pending[count * self._chunk_samples :]
+        return chunks
+
+
+def level_dbfs(chunk: bytes) -> float:
+    """RMS level of an int16 chunk in dBFS (-100 for digital silence)."""
+    samples = np.frombuffer(chunk, dtype=np.int16).astype(np.float32) / 32768.0
+    if samples.size == 0:
+        return -100.0
+    rms = float(np.sqrt(np.mean(samples * samples)))
+    return max(-100.0, 20.0 * np.log10(rms)) if rms > 0 else -100.0

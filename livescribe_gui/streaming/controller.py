@@ -1,0 +1,63 @@
+"""Starts and stops the worker's QThread and relays its signals to the GUI thread."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal
+
+from livescribe_gui.streaming.events import SessionConfig
+from livescribe_gui.streaming.worker import TranscriptionWorker
+
+
+class SessionController(QObject):
+    """One session at a time. `finished` fires once the worker's thread has fully stopped."""
+
+    connecting = Signal()
+    session_started = Signal(object)
+    turn_received = Signal(object)
+    failed = Signal(object)
+    session_ended = Signal(object)
+    level_measured = Signal(float)
+    finished = Signal()
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._thread: QThread | None = None
+        self._worker: TranscriptionWorker | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None
+
+    def start(self, config: SessionConfig) -> None:
+        if self._thread is not None:
+            raise RuntimeError("a session is already running")
+        thread = QThread()
+        thread.setObjectName("transcription-worker")
+        worker = TranscriptionWorker(config)
+        worker.moveToThread(thread)
+        queued = Qt.ConnectionType.QueuedConnection
+        worker.connecting.connect(self.connecting, queued)
+        worker.session_started.connect(self.session_started, queued)
+        worker.turn_received.connect(self.turn_received, queued)
+        worker.failed.connect(self.failed, queued)
+        worker.session_ended.connect(self.session_ended, queued)
+        worker.level_measured.connect(self.level_measured, queued)
+        worker.finished.connect(thread.quit, queued)
+        thread.started.connect(worker.run)
+        thread.finished.connect(self._on_thread_finished)
+        self._thread, self._worker = thread, worker
+        thread.start()
+
+    def stop(self) -> None:
+        """Ask the session to end; returns at once. Watch `finished`."""
+        if self._worker is not None:
+            self._worker.request_stop()
+
+    def _on_thread_finished(self) -> None:
+        thread, worker = self._thread, self._worker
+        self._thread = self._worker = None
+        if worker is not None:
+            worker.deleteLater()
+        if thread is not None:
+            thread.deleteLater()
+        self.finished.emit()

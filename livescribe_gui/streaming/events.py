@@ -1,0 +1,81 @@
+"""Immutable payloads that cross from the worker and SDK threads to the GUI thread."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from livescribe_gui.audio.devices import InputDevice
+
+
+@dataclass(frozen=True)
+class SessionConfig:
+    device: InputDevice
+    api_key: str = field(repr=False)
+    host: str
+    speech_model: str
+    format_turns: bool = True
+
+
+@dataclass(frozen=True)
+class SessionStarted:
+    session_id: str
+    expires_at: datetime
+    sample_rate: int
+    capture_rate: int
+    capture_channels: int
+
+
+@dataclass(frozen=True)
+class WordTiming:
+    text: str
+    start_ms: int
+    end_ms: int
+    confidence: float
+    is_final: bool
+    speaker: str | None = None
+
+
+@dataclass(frozen=True)
+class TurnUpdate:
+    """One Turn message: the same `turn_order` is re-sent as the turn grows, then final."""
+
+    turn_order: int
+    transcript: str
+    end_of_turn: bool
+    is_formatted: bool
+    words: tuple[WordTiming, ...] = ()
+    speaker: str | None = None
+
+    @property
+    def start_ms(self) -> int:
+        return self.words[0].start_ms if self.words else 0
+
+    @property
+    def end_ms(self) -> int:
+        return self.words[-1].end_ms if self.words else 0
+
+
+@dataclass(frozen=True)
+class SessionEnded:
+    """The session is over: `terminated` tells whether the server confirmed with Termination."""
+
+    terminated: bool
+    audio_seconds: float | None = None
+    session_seconds: float | None = None
+
+
+class FailureKind(enum.Enum):
+    AUTH = "auth"
+    DEVICE = "device"
+    UNREACHABLE = "unreachable"
+    TOO_MANY_SESSIONS = "too_many_sessions"
+    SERVER = "server"
+
+
+@dataclass(frozen=True)
+class StreamFailure:
+    kind: FailureKind
+    message: str
+    code: int | None = None

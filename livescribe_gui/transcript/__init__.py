@@ -1,0 +1,1 @@
+"""The transcript: merging Turn messages into final turns, and rendering it as text."""

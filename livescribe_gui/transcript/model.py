@@ -1,0 +1,117 @@
+"""Merges the server's Turn messages into a transcript, with no Qt in sight.
+
+A turn is re-sent while it grows, then sent once with `end_of_turn`; with `format_turns` one more
+final copy arrives with `turn_is_formatted` and replaces its unformatted twin. `apply()` returns
+the changes a view must make, so a view never has to re-read the whole transcript.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from livescribe_gui.streaming.events import TurnUpdate, WordTiming
+
+
+@dataclass(frozen=True)
+class FinalTurn:
+    segment: int
+    turn_order: int
+    text: str
+    start_ms: int
+    end_ms: int
+    formatted: bool
+    words: tuple[WordTiming, ...] = ()
+    speaker: str | None = None
+
+
+@dataclass(frozen=True)
+class TurnAdded:
+    index: int
+    turn: FinalTurn
+
+
+@dataclass(frozen=True)
+class TurnReplaced:
+    index: int
+    turn: FinalTurn
+
+
+@dataclass(frozen=True)
+class PartialChanged:
+    """The live, still-growing line; an empty text means there is none."""
+
+    text: str
+
+
+Change = TurnAdded | TurnReplaced | PartialChanged
+
+
+def format_timestamp(ms: int) -> str:
+    seconds = max(0, ms) // 1000
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+class Transcript:
+    def __init__(self) -> None:
+        self.turns: list[FinalTurn] = []
+        self._index: dict[tuple[int, int], int] = {}
+        self._partial: TurnUpdate | None = None
+        self._segment = -1
+        self._offset_ms = 0
+
+    @property
+    def partial_text(self) -> str:
+        return self._partial.transcript if self._partial else ""
+
+    def begin_segment(self, offset_ms: int = 0) -> None:
+        """A new server session starts its clock and `turn_order` at 0; keep times continuous."""
+        self._segment += 1
+        self._offset_ms = offset_ms
+        self._partial = None
+
+    def apply(self, update: TurnUpdate) -> list[Change]:
+        if self._segment < 0:
+            self.begin_segment()
+        key = (self._segment, update.turn_order)
+        existing = self._index.get(key)
+        if not update.end_of_turn:
+            if existing is not None:
+                return []
+            self._partial = update
+            return [PartialChanged(update.transcript)]
+        turn = self._final_from(update)
+        if existing is not None:
+            if turn.formatted and not self.turns[existing].formatted:
+                self.turns[existing] = turn
+                return [TurnReplaced(existing, turn)]
+            return []
+        self._index[key] = len(self.turns)
+        self.turns.append(turn)
+        if self._partial is not None and self._partial.turn_order == update.turn_order:
+            self._partial = None
+        return [TurnAdded(len(self.turns) - 1, turn), PartialChanged(self.partial_text)]
+
+    def _final_from(self, update: TurnUpdate) -> FinalTurn:
+        shift = self._offset_ms
+        return FinalTurn(
+            segment=self._segment,
+            turn_order=update.turn_order,
+            text=update.transcript,
+            start_ms=update.start_ms + shift,
+            end_ms=update.end_ms + shift,
+            formatted=update.is_formatted,
+            words=tuple(
+                WordTiming(w.text, w.start_ms + shift, w.end_ms + shift, w.confidence,
+                           w.is_final, w.speaker)
+                for w in update.words
+            ),
+            speaker=update.speaker,
+        )
+
+    def plain_text(self) -> str:
+        lines = [f"[{format_timestamp(t.start_ms)}] {t.text}" for t in self.turns]
+        if self.partial_text:
+            lines.append(self.partial_text)
+        return "\n".join(lines)

@@ -1,0 +1,131 @@
+"""The transcript pane: final turns as settled text, the growing turn in a lighter style.
+
+Each update touches one block through a QTextCursor, so its cost does not grow with the
+transcript; the whole text is never re-set. Block i holds final turn i; the live line, when
+there is one, is the block after the last final turn.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QFont, QPalette, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
+
+from livescribe_gui.transcript.model import (
+    Change,
+    FinalTurn,
+    PartialChanged,
+    TurnAdded,
+    TurnReplaced,
+    format_timestamp,
+)
+
+
+class TranscriptView(QPlainTextEdit):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setUndoRedoEnabled(False)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setPlaceholderText("Press Start, and what is said will appear here.")
+        font = self.font()
+        font.setPointSizeF(max(font.pointSizeF(), 10.0) * 1.3)
+        self.setFont(font)
+        self._blocks_used = 0
+        self._has_partial = False
+        self._make_formats()
+
+    def _make_formats(self) -> None:
+        text_color = self.palette().color(QPalette.ColorRole.Text)
+        muted = QColor(text_color)
+        muted.setAlphaF(0.55)
+        self.final_format = QTextCharFormat()
+        self.final_format.setForeground(text_color)
+        self.time_format = QTextCharFormat()
+        self.time_format.setForeground(muted)
+        self.time_format.setFontPointSize(self.font().pointSizeF() * 0.8)
+        self.time_format.setFontStyleHint(QFont.StyleHint.Monospace)
+        self.speaker_format = QTextCharFormat(self.final_format)
+        self.speaker_format.setFontWeight(QFont.Weight.DemiBold)
+        self.partial_format = QTextCharFormat()
+        partial = QColor(text_color)
+        partial.setAlphaF(0.5)
+        self.partial_format.setForeground(partial)
+        self.partial_format.setFontItalic(True)
+
+    @property
+    def final_count(self) -> int:
+        return self._blocks_used - (1 if self._has_partial else 0)
+
+    def is_following_tail(self) -> bool:
+        bar = self.verticalScrollBar()
+        return bar.value() >= bar.maximum()
+
+    def apply(self, changes: list[Change]) -> None:
+        following = self.is_following_tail()
+        for change in changes:
+            if isinstance(change, TurnAdded):
+                self._add_final(change.turn)
+            elif isinstance(change, TurnReplaced):
+                self._write_final(change.index, change.turn)
+            elif isinstance(change, PartialChanged):
+                self._set_partial(change.text)
+        if following:
+            bar = self.verticalScrollBar()
+            bar.setValue(bar.maximum())
+
+    def clear_transcript(self) -> None:
+        self.clear()
+        self._blocks_used = 0
+        self._has_partial = False
+
+    def _add_final(self, turn: FinalTurn) -> None:
+        """A final turn takes over the live line's block (it settles in place) or a new one."""
+        if self._has_partial:
+            self._has_partial = False
+            self._write_final(self._blocks_used - 1, turn)
+        else:
+            self._write_final(self._append_block(), turn)
+
+    def _set_partial(self, text: str) -> None:
+        if text:
+            number = self._blocks_used - 1 if self._has_partial else self._append_block()
+            self._has_partial = True
+            cursor = self._select_block(number)
+            cursor.insertText(text, self.partial_format)
+        elif self._has_partial:
+            self._has_partial = False
+            self._remove_last_block()
+
+    def _write_final(self, number: int, turn: FinalTurn) -> None:
+        cursor = self._select_block(number)
+        cursor.beginEditBlock()
+        cursor.insertText(format_timestamp(turn.start_ms) + "   ", self.time_format)
+        if turn.speaker:
+            cursor.insertText(f"Speaker {turn.speaker}: ", self.speaker_format)
+        cursor.insertText(turn.text, self.final_format)
+        cursor.endEditBlock()
+
+    def _append_block(self) -> int:
+        if self._blocks_used > 0:
+            cursor = QTextCursor(self.document())
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            cursor.insertBlock()
+        self._blocks_used += 1
+        return self._blocks_used - 1
+
+    def _remove_last_block(self) -> None:
+        cursor = QTextCursor(self.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        if self._blocks_used > 1:
+            cursor.movePosition(QTextCursor.MoveOperation.StartOfBlock, QTextCursor.MoveMode.KeepAnchor)
+            cursor.movePosition(QTextCursor.MoveOperation.PreviousCharacter, QTextCursor.MoveMode.KeepAnchor)
+        else:
+            cursor.movePosition(QTextCursor.MoveOperation.Start, QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        self._blocks_used -= 1
+
+    def _select_block(self, number: int) -> QTextCursor:
+        block = self.document().findBlockByNumber(number)
+        cursor = QTextCursor(block)
+        cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
+        return cursor

@@ -1,0 +1,96 @@
+"""End to end: the main window drives the real worker on a real QThread, capturing from a real
+PulseAudio device and streaming through the real SDK to the stand-in server."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from livescribe_gui.audio.devices import list_input_devices
+from livescribe_gui.credentials import ApiKeyStore
+from livescribe_gui.settings import Settings, SettingsWriter
+from livescribe_gui.ui.main_window import MainWindow
+from tests.audio_stack import dominant_frequency, tone_segment, write_tone
+from tests.conftest import TEST_KEY
+
+
+@pytest.fixture
+def window(qtbot, standin, monkeypatch):
+    monkeypatch.setenv("ASSEMBLYAI_API_KEY", TEST_KEY)
+    monkeypatch.setenv("LIVESCRIBE_STREAMING_HOST", standin.url)
+    writer = SettingsWriter()
+    win = MainWindow(
+        settings=Settings(), settings_writer=writer, keys=ApiKeyStore(),
+        devices=list_input_devices(),
+    )
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    if win.controller.running:
+        with qtbot.waitSignal(win.controller.finished, timeout=15000):
+            win.stop_session()
+    writer.close()
+
+
+def start_and_wait_listening(qtbot, win: MainWindow) -> None:
+    with qtbot.waitSignal(win.controller.session_started, timeout=15000):
+        win.start_session()
+
+
+def stop_and_wait(qtbot, win: MainWindow) -> None:
+    with qtbot.waitSignal(win.controller.finished, timeout=15000):
+        win.stop_session()
+
+
+@pytest.mark.script("hello world this is a test", "second turn here")
+def test_words_appear_settle_and_session_ends_with_terminate(qtbot, window, standin):
+    start_and_wait_listening(qtbot, window)
+    assert window.status_label.text().startswith("● Listening")
+    qtbot.waitUntil(lambda: window.transcript.partial_text != "", timeout=10000)
+    qtbot.waitUntil(lambda: len(window.transcript.turns) == 2, timeout=20000)
+    qtbot.waitUntil(lambda: all(t.formatted for t in window.transcript.turns), timeout=10000)
+    stop_and_wait(qtbot, window)
+
+    text = window.view.toPlainText()
+    assert "Hello world this is a test." in text
+    assert "Second turn here." in text
+    assert text.count("Hello world") == 1
+    session = standin.sessions[-1]
+    assert session.terminate_received
+    assert session.authorization == TEST_KEY
+    assert session.query["sample_rate"] == "16000"
+    assert session.query["encoding"] == "pcm_s16le"
+    assert set(session.chunk_sizes) == {1600}, "every message is 50 ms of 16 kHz int16"
+    assert window.status_label.text().startswith("Stopped.")
+    assert not window.controller.running
+
+
+@pytest.mark.script()
+def test_tone_through_real_device_reaches_server_intact(qtbot, window, standin, pulse, tmp_path):
+    start_and_wait_listening(qtbot, window)
+    wav = write_tone(tmp_path / "tone.wav", freq=440.0, seconds=2.0)
+    pulse.play(wav)
+    session = standin.sessions[-1]
+    # Wait until the tone has passed through and some silence follows it at the server.
+    assert standin.wait_until(
+        lambda: len(tone_segment(bytes(session.audio))) > 0
+        and len(session.audio) // 2 - _tone_end(session) > 16000 * 0.25,
+        timeout=20,
+    )
+    stop_and_wait(qtbot, window)
+
+    segment = tone_segment(bytes(session.audio))
+    frequency = dominant_frequency(segment, 16000)
+    assert frequency == pytest.approx(440.0, rel=0.01)
+    assert len(segment) / 16000 == pytest.approx(2.0, rel=0.02)
+    assert session.terminate_received
+
+
+def _tone_end(session) -> int:
+    import numpy as np
+
+    samples = np.frombuffer(bytes(session.audio), dtype=np.int16)
+    loud = np.flatnonzero(np.abs(samples) > 3276)
+    return int(loud[-1]) if loud.size else 0
