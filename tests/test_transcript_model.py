@@ -1,0 +1,70 @@
+"""The transcript model merges growing, final and formatted Turns without duplicates."""
+
+from __future__ import annotations
+
+from livescribe_gui.streaming.events import TurnUpdate, WordTiming
+from livescribe_gui.transcript.model import (
+    PartialChanged,
+    Transcript,
+    TurnAdded,
+    TurnReplaced,
+    format_timestamp,
+)
+
+
+def turn(order: int, text: str, *, end: bool = False, formatted: bool = False,
+         start: int = 1000) -> TurnUpdate:
+    words = tuple(
+        WordTiming(w, start + i * 300, start + i * 300 + 250, 0.9, end) for i, w in
+        enumerate(text.split())
+    )
+    return TurnUpdate(order, text, end, formatted, words)
+
+
+def test_growing_turn_then_final_then_formatted_twin():
+    t = Transcript()
+    assert t.apply(turn(0, "hello")) == [PartialChanged("hello")]
+    assert t.apply(turn(0, "hello world")) == [PartialChanged("hello world")]
+    changes = t.apply(turn(0, "hello world", end=True))
+    assert isinstance(changes[0], TurnAdded) and changes[0].turn.text == "hello world"
+    assert changes[1] == PartialChanged("")
+    changes = t.apply(turn(0, "Hello world.", end=True, formatted=True))
+    assert changes == [TurnReplaced(0, t.turns[0])]
+    assert [x.text for x in t.turns] == ["Hello world."]
+    assert t.turns[0].start_ms == 1000
+
+
+def test_repeated_or_late_messages_change_nothing():
+    t = Transcript()
+    t.apply(turn(0, "one two", end=True))
+    t.apply(turn(0, "One two.", end=True, formatted=True))
+    assert t.apply(turn(0, "one two", end=True)) == []
+    assert t.apply(turn(0, "One two.", end=True, formatted=True)) == []
+    assert t.apply(turn(0, "one")) == []
+    assert len(t.turns) == 1 and t.partial_text == ""
+
+
+def test_final_without_formatting_is_kept_when_no_twin_comes():
+    t = Transcript()
+    t.apply(turn(0, "first", end=True))
+    t.apply(turn(1, "second"))
+    assert [x.text for x in t.turns] == ["first"]
+    assert t.partial_text == "second"
+    assert t.plain_text() == "[00:01] first\nsecond"
+
+
+def test_new_segment_restarts_turn_order_and_continues_times():
+    t = Transcript()
+    t.apply(turn(0, "before", end=True, start=500))
+    t.begin_segment(offset_ms=60_000)
+    changes = t.apply(turn(0, "after", end=True, start=500))
+    assert isinstance(changes[0], TurnAdded)
+    assert [x.text for x in t.turns] == ["before", "after"]
+    assert t.turns[1].start_ms == 60_500
+    assert t.turns[1].words[0].start_ms == 60_500
+
+
+def test_timestamps():
+    assert format_timestamp(0) == "00:00"
+    assert format_timestamp(61_999) == "01:01"
+    assert format_timestamp(3_723_000) == "1:02:03"
