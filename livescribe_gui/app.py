@@ -88,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     logging_setup.configure(secret=keys.get, verbose=args.verbose)
     log.info("LiveScribe %s starting", __version__)
 
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from livescribe_gui.audio.devices import find_device, list_input_devices
@@ -103,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     window = MainWindow(
         settings=settings.load(), settings_writer=writer, keys=keys, devices=devices
     )
+    # Through the event loop: a signal that lands before app.exec() must still close the window.
+    install_signal_handlers(lambda: QTimer.singleShot(0, window.close))
     if args.device:
         match = find_device(devices, name=args.device, substring=True)
         if match is not None:
@@ -111,11 +114,8 @@ def main(argv: list[str] | None = None) -> int:
             message = f"No input matches “{args.device}”; using the selected one instead."
             print(f"livescribe-gui: {message}", file=sys.stderr)
             window.status_label.setText(message)
-    install_signal_handlers(window.close)
     window.show()
     if args.start:
-        from PySide6.QtCore import QTimer
-
         QTimer.singleShot(0, window.start_session)
     code = app.exec()
     writer.close()

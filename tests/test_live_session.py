@@ -3,9 +3,6 @@ PulseAudio device and streaming through the real SDK to the stand-in server."""
 
 from __future__ import annotations
 
-import subprocess
-from pathlib import Path
-
 import pytest
 
 from livescribe_gui.audio.devices import list_input_devices
@@ -94,3 +91,46 @@ def _tone_end(session) -> int:
     samples = np.frombuffer(bytes(session.audio), dtype=np.int16)
     loud = np.flatnonzero(np.abs(samples) > 3276)
     return int(loud[-1]) if loud.size else 0
+
+
+@pytest.mark.script("copy me please")
+def test_copy_transcript_puts_plain_text_on_clipboard(qtbot, window, standin):
+    from PySide6.QtGui import QGuiApplication
+
+    start_and_wait_listening(qtbot, window)
+    turns = window.transcript.turns
+    qtbot.waitUntil(lambda: len(turns) == 1 and turns[0].formatted, timeout=20000)
+    stop_and_wait(qtbot, window)
+    window.copy_action.trigger()
+    assert QGuiApplication.clipboard().text() == "[00:00] Copy me please."
+
+
+def test_closing_the_window_mid_session_terminates_first(qtbot, window, standin):
+    start_and_wait_listening(qtbot, window)
+    with qtbot.waitSignal(window.controller.finished, timeout=15000):
+        window.close()
+        assert window.isVisible(), "the window waits for the session to end"
+        assert window.status_label.text().startswith("Stopping")
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
+    assert standin.sessions[-1].terminate_received
+
+
+def test_ctrl_q_mid_session_terminates_and_closes(qtbot, window, standin):
+    from PySide6.QtCore import Qt
+
+    start_and_wait_listening(qtbot, window)
+    with qtbot.waitSignal(window.controller.finished, timeout=15000):
+        qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
+    assert standin.sessions[-1].terminate_received
+
+
+def test_last_words_arrive_with_termination(qtbot, window, standin):
+    """Stop in the middle of a turn: the server finalises it after Terminate, and it is shown."""
+    standin.script = ["one two three four five six seven eight nine ten eleven twelve"]
+    start_and_wait_listening(qtbot, window)
+    qtbot.waitUntil(lambda: len(window.transcript.partial_text.split()) >= 3, timeout=10000)
+    stop_and_wait(qtbot, window)
+    assert len(window.transcript.turns) == 1
+    assert window.transcript.turns[0].text.startswith("One two three")
+    assert window.transcript.partial_text == ""

@@ -15,6 +15,7 @@ from collections import deque
 from assemblyai.streaming.v3 import (
     BeginEvent,
     Encoding,
+    SpeechModel,
     StreamingClient,
     StreamingClientOptions,
     StreamingError,
@@ -155,7 +156,7 @@ class TranscriptionWorker(QObject):
             StreamingParameters(
                 sample_rate=SESSION_RATE,
                 encoding=Encoding.pcm_s16le,
-                speech_model=self._config.speech_model,
+                speech_model=SpeechModel(self._config.speech_model),
                 format_turns=self._config.format_turns,
             )
         )

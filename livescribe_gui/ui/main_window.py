@@ -199,6 +199,7 @@ class MainWindow(QMainWindow):
             speech_model=self.settings.speech_model,
             format_turns=self.settings.format_turns,
         )
+        log.info("starting a session on input %r (%s)", device.name, device.host_api)
         self.controller.start(config)
         self._set_running_ui(True)
         self._set_status(f"Opening “{device.name}”…")
@@ -249,9 +250,8 @@ class MainWindow(QMainWindow):
         if self._error_shown:
             return
         if ended.audio_seconds is not None:
-            self._set_status(
-                f"Stopped. {format_timestamp(int(ended.audio_seconds * 1000))} of audio transcribed."
-            )
+            duration = format_timestamp(int(ended.audio_seconds * 1000))
+            self._set_status(f"Stopped. {duration} of audio transcribed.")
         elif self._listening_since is not None:
             self._set_status("Stopped.")
         else:

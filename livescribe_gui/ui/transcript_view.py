@@ -114,13 +114,14 @@ class TranscriptView(QPlainTextEdit):
         return self._blocks_used - 1
 
     def _remove_last_block(self) -> None:
+        move, keep = QTextCursor.MoveOperation, QTextCursor.MoveMode.KeepAnchor
         cursor = QTextCursor(self.document())
-        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.movePosition(move.End)
         if self._blocks_used > 1:
-            cursor.movePosition(QTextCursor.MoveOperation.StartOfBlock, QTextCursor.MoveMode.KeepAnchor)
-            cursor.movePosition(QTextCursor.MoveOperation.PreviousCharacter, QTextCursor.MoveMode.KeepAnchor)
+            cursor.movePosition(move.StartOfBlock, keep)
+            cursor.movePosition(move.PreviousCharacter, keep)
         else:
-            cursor.movePosition(QTextCursor.MoveOperation.Start, QTextCursor.MoveMode.KeepAnchor)
+            cursor.movePosition(move.Start, keep)
         cursor.removeSelectedText()
         self._blocks_used -= 1
 

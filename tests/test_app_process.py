@@ -1,0 +1,109 @@
+"""The real app as a separate process: command line, signals, a prompt and clean exit."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from livescribe_gui import __version__
+from tests.conftest import TEST_KEY
+
+
+def app_env(tmp_path: Path, standin_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        ASSEMBLYAI_API_KEY=TEST_KEY,
+        LIVESCRIBE_STREAMING_HOST=standin_url,
+        LIVESCRIBE_CONFIG_DIR=str(tmp_path / "config"),
+        LIVESCRIBE_DATA_DIR=str(tmp_path / "data"),
+    )
+    return env
+
+
+def launch(tmp_path: Path, standin_url: str, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "livescribe_gui", *args],
+        env=app_env(tmp_path, standin_url),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_version_prints_and_exits():
+    result = subprocess.run(
+        [sys.executable, "-m", "livescribe_gui", "--version"],
+        capture_output=True, text=True, timeout=30,
+    )
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"LiveScribe {__version__}"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_signal_mid_session_terminates_and_exits_promptly(tmp_path, standin, signum):
+    proc = launch(tmp_path, standin.url, "--start", "--device", "PULSE")
+    try:
+        assert standin.wait_until(
+            lambda: bool(standin.sessions) and standin.sessions[-1].audio_seconds > 1.0,
+            timeout=30,
+        ), "the app started listening on its own (--start)"
+        sent_at = time.monotonic()
+        proc.send_signal(signum)
+        out, err = proc.communicate(timeout=15)
+        took = time.monotonic() - sent_at
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert took < 8, f"exit took {took:.1f} s"
+    session = standin.sessions[-1]
+    assert session.terminate_received, "the session was ended with Terminate"
+    log_text = (tmp_path / "data" / "logs" / "livescribe.log").read_text()
+    assert "starting a session on input 'pulse'" in log_text, "--device PULSE chose 'pulse'"
+    assert "threads still running" not in log_text
+
+
+def test_key_never_lands_in_files_or_output(tmp_path, standin):
+    proc = launch(tmp_path, standin.url, "--start", "--verbose")
+    try:
+        assert standin.wait_until(
+            lambda: bool(standin.sessions) and standin.sessions[-1].audio_seconds > 0.5,
+            timeout=30,
+        )
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert standin.sessions[-1].authorization == TEST_KEY, "the key was used"
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert any(p.name == "settings.json" for p in written)
+    assert any(p.name == "livescribe.log" for p in written)
+    for path in written:
+        assert TEST_KEY not in path.read_text(errors="replace"), path
+    assert TEST_KEY not in out and TEST_KEY not in err
+
+
+def test_unknown_device_is_reported_on_stderr(tmp_path, standin):
+    proc = launch(tmp_path, standin.url, "--device", "no-such-microphone")
+    try:
+        seen = []
+        for line in proc.stderr:
+            seen.append(line)
+            if "No input matches" in line:
+                break
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0
+    assert "No input matches “no-such-microphone”" in "".join(seen)
+    assert "Traceback" not in "".join(seen) + err

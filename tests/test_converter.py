@@ -1,0 +1,34 @@
+"""Conversion to the session format: mono int16 at 16 kHz in exact 50 ms chunks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from livescribe_gui.audio.converter import CHUNK_BYTES, PcmConverter, level_dbfs
+from tests.audio_stack import dominant_frequency
+
+
+@pytest.mark.parametrize("rate,channels", [(16000, 1), (44100, 2), (48000, 2), (8000, 1),
+                                           (96000, 6)])
+def test_tone_keeps_frequency_and_duration_across_odd_blocks(rate, channels):
+    seconds = 2.0
+    t = np.arange(int(rate * seconds)) / rate
+    tone = (0.4 * np.sin(2 * np.pi * 1000.0 * t)).astype(np.float32)
+    frames = np.repeat(tone[:, None], channels, axis=1)
+    converter = PcmConverter(input_rate=rate, channels=channels)
+    chunks: list[bytes] = []
+    for start in range(0, len(frames), 997):
+        chunks.extend(converter.feed(frames[start:start + 997]))
+    assert all(len(c) == CHUNK_BYTES for c in chunks)
+    pcm = np.frombuffer(b"".join(chunks), dtype=np.int16).astype(np.float64) / 32768
+    assert len(pcm) / 16000 == pytest.approx(seconds, abs=0.06)
+    steady = pcm[1600:-1600]
+    assert dominant_frequency(steady, 16000) == pytest.approx(1000.0, rel=0.005)
+    assert np.max(np.abs(steady)) == pytest.approx(0.4, rel=0.05)
+
+
+def test_level_of_silence_and_full_scale():
+    assert level_dbfs(bytes(CHUNK_BYTES)) == -100.0
+    full = (np.ones(800) * 32767).astype(np.int16).tobytes()
+    assert level_dbfs(full) == pytest.approx(0.0, abs=0.01)

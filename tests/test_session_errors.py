@@ -1,0 +1,110 @@
+"""What a person sees when something is wrong: plain words, no traceback, nothing lost."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QDialog
+
+from livescribe_gui.audio.devices import InputDevice, list_input_devices
+from livescribe_gui.credentials import ApiKeyStore
+from livescribe_gui.settings import Settings, SettingsWriter
+from livescribe_gui.ui.main_window import MainWindow
+from tests.conftest import TEST_KEY
+
+
+@pytest.fixture
+def make_window(qtbot):
+    writers = []
+
+    def make(devices=None) -> MainWindow:
+        writer = SettingsWriter()
+        writers.append(writer)
+        win = MainWindow(
+            settings=Settings(), settings_writer=writer, keys=ApiKeyStore(),
+            devices=list_input_devices() if devices is None else devices,
+        )
+        qtbot.addWidget(win)
+        win.show()
+        return win
+
+    make.writers = writers
+    yield make
+    for writer in writers:
+        writer.close()
+
+
+def run_to_failure(qtbot, win: MainWindow):
+    with qtbot.waitSignal(win.controller.failed, timeout=20000) as failure:
+        win.start_session()
+    qtbot.waitUntil(lambda: not win.controller.running, timeout=20000)
+    return failure.args[0]
+
+
+def test_without_a_key_start_explains_and_offers_settings(qtbot, make_window):
+    win = make_window()
+    win.start_session()
+    assert not win.controller.running
+    assert "No API key yet" in win.status_label.text()
+    assert "ASSEMBLYAI_API_KEY" in win.status_label.text()
+    dialogs = [d for d in win.findChildren(QDialog) if d.isVisible()]
+    assert len(dialogs) == 1, "the settings dialog is offered"
+    dialogs[0].reject()
+
+
+def test_key_entered_in_settings_is_used_and_not_saved(qtbot, make_window, standin, monkeypatch,
+                                                       isolated_dirs):
+    monkeypatch.setenv("LIVESCRIBE_STREAMING_HOST", standin.url)
+    win = make_window()
+    win.open_settings()
+    dialog = next(d for d in win.findChildren(QDialog) if d.isVisible())
+    dialog.key_edit.setText(TEST_KEY)
+    dialog.accept()
+    with qtbot.waitSignal(win.controller.session_started, timeout=15000):
+        win.start_session()
+    with qtbot.waitSignal(win.controller.finished, timeout=15000):
+        win.stop_session()
+    assert standin.sessions[-1].authorization == TEST_KEY
+    win.close()
+    make_window.writers[-1].close()
+    settings_text = (isolated_dirs / "config" / "settings.json").read_text()
+    assert TEST_KEY not in settings_text
+    assert '"device_name": "' in settings_text
+
+
+def test_wrong_key_says_so_and_does_not_retry(qtbot, make_window, standin, monkeypatch):
+    monkeypatch.setenv("ASSEMBLYAI_API_KEY", "wrong-key")
+    monkeypatch.setenv("LIVESCRIBE_STREAMING_HOST", standin.url)
+    win = make_window()
+    failure = run_to_failure(qtbot, win)
+    assert failure.code == 1008
+    assert "did not accept the API key" in win.status_label.text()
+    assert "Settings" in win.status_label.text()
+    assert len(standin.sessions) == 1
+    refusal = {"type": "Error", "error_code": 1008, "error": "Unauthorized"}
+    assert standin.sessions[0].sent[-1] == refusal
+    assert win.start_button.text() == "Start" and win.start_button.isEnabled()
+
+
+def test_unreachable_server_is_explained(qtbot, make_window, monkeypatch):
+    import socket
+
+    with socket.socket() as closed_port:
+        closed_port.bind(("127.0.0.1", 0))
+        port = closed_port.getsockname()[1]
+    monkeypatch.setenv("ASSEMBLYAI_API_KEY", TEST_KEY)
+    monkeypatch.setenv("LIVESCRIBE_STREAMING_HOST", f"ws://127.0.0.1:{port}")
+    win = make_window()
+    run_to_failure(qtbot, win)
+    assert "Cannot reach the transcription service" in win.status_label.text()
+    assert TEST_KEY not in win.status_label.text()
+
+
+def test_device_that_cannot_open_is_named(qtbot, make_window, standin, monkeypatch):
+    monkeypatch.setenv("ASSEMBLYAI_API_KEY", TEST_KEY)
+    monkeypatch.setenv("LIVESCRIBE_STREAMING_HOST", standin.url)
+    ghost = InputDevice(index=4242, name="Ghost Mic", host_api="ALSA", max_channels=1,
+                        default_rate=48000.0, is_default=False)
+    win = make_window(devices=[ghost])
+    run_to_failure(qtbot, win)
+    assert "“Ghost Mic”" in win.status_label.text()
+    assert standin.sessions == [], "no session is opened (and billed) for a dead device"
