@@ -23,8 +23,8 @@ def turn(order: int, text: str, *, end: bool = False, formatted: bool = False,
 
 def test_growing_turn_then_final_then_formatted_twin():
     t = Transcript()
-    assert t.apply(turn(0, "hello")) == [PartialChanged("hello")]
-    assert t.apply(turn(0, "hello world")) == [PartialChanged("hello world")]
+    assert t.apply(turn(0, "hello")) == [PartialChanged("hello", 1000)]
+    assert t.apply(turn(0, "hello world")) == [PartialChanged("hello world", 1000)]
     changes = t.apply(turn(0, "hello world", end=True))
     assert isinstance(changes[0], TurnAdded) and changes[0].turn.text == "hello world"
     assert changes[1] == PartialChanged("")
@@ -50,7 +50,7 @@ def test_final_without_formatting_is_kept_when_no_twin_comes():
     t.apply(turn(1, "second"))
     assert [x.text for x in t.turns] == ["first"]
     assert t.partial_text == "second"
-    assert t.plain_text() == "[00:01] first\nsecond"
+    assert t.plain_text() == "[00:01] first\n[00:01] second"
 
 
 def test_new_segment_restarts_turn_order_and_continues_times():
@@ -68,3 +68,9 @@ def test_timestamps():
     assert format_timestamp(0) == "00:00"
     assert format_timestamp(61_999) == "01:01"
     assert format_timestamp(3_723_000) == "1:02:03"
+
+
+def test_speaker_labels_appear_in_plain_text():
+    t = Transcript()
+    t.apply(TurnUpdate(0, "Hi there.", True, True, turn(0, "Hi there.").words, speaker="A"))
+    assert t.plain_text() == "[00:01] Speaker A: Hi there."

@@ -36,8 +36,8 @@ def test_partial_updates_in_place_then_settles_then_formatted_replaces(view):
     feed(view, t, turn(0, "hello world"))
     assert view.document().blockCount() == 1
     text, formats = block_format(view, 0)
-    assert text == "hello world"
-    assert all(f.format.fontItalic() for f in formats), "the growing turn is in the lighter style"
+    assert text == "00:01   hello world"
+    assert formats[-1].format.fontItalic(), "the growing turn is in the lighter style"
 
     feed(view, t, turn(0, "hello world", end=True))
     text, formats = block_format(view, 0)
@@ -48,7 +48,7 @@ def test_partial_updates_in_place_then_settles_then_formatted_replaces(view):
     assert view.toPlainText() == "00:01   Hello world."
 
     feed(view, t, turn(1, "next", start=4000))
-    assert view.toPlainText() == "00:01   Hello world.\nnext"
+    assert view.toPlainText() == "00:01   Hello world.\n00:04   next"
     feed(view, t, turn(1, "next one", end=True, start=4000))
     feed(view, t, turn(1, "Next one.", end=True, formatted=True, start=4000))
     assert view.toPlainText() == "00:01   Hello world.\n00:04   Next one."

@@ -41,6 +41,7 @@ class PartialChanged:
     """The live, still-growing line; an empty text means there is none."""
 
     text: str
+    start_ms: int = 0
 
 
 Change = TurnAdded | TurnReplaced | PartialChanged
@@ -80,7 +81,7 @@ class Transcript:
             if existing is not None:
                 return []
             self._partial = update
-            return [PartialChanged(update.transcript)]
+            return [self._partial_change()]
         turn = self._final_from(update)
         if existing is not None:
             if turn.formatted and not self.turns[existing].formatted:
@@ -91,7 +92,12 @@ class Transcript:
         self.turns.append(turn)
         if self._partial is not None and self._partial.turn_order == update.turn_order:
             self._partial = None
-        return [TurnAdded(len(self.turns) - 1, turn), PartialChanged(self.partial_text)]
+        return [TurnAdded(len(self.turns) - 1, turn), self._partial_change()]
+
+    def _partial_change(self) -> PartialChanged:
+        if self._partial is None:
+            return PartialChanged("")
+        return PartialChanged(self._partial.transcript, self._partial.start_ms + self._offset_ms)
 
     def _final_from(self, update: TurnUpdate) -> FinalTurn:
         shift = self._offset_ms
@@ -111,7 +117,12 @@ class Transcript:
         )
 
     def plain_text(self) -> str:
-        lines = [f"[{format_timestamp(t.start_ms)}] {t.text}" for t in self.turns]
-        if self.partial_text:
-            lines.append(self.partial_text)
+        lines = [
+            f"[{format_timestamp(t.start_ms)}] "
+            + (f"Speaker {t.speaker}: " if t.speaker else "") + t.text
+            for t in self.turns
+        ]
+        live = self._partial_change()
+        if live.text:
+            lines.append(f"[{format_timestamp(live.start_ms)}] {live.text}")
         return "\n".join(lines)

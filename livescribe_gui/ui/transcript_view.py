@@ -68,7 +68,7 @@ class TranscriptView(QPlainTextEdit):
             elif isinstance(change, TurnReplaced):
                 self._write_final(change.index, change.turn)
             elif isinstance(change, PartialChanged):
-                self._set_partial(change.text)
+                self._set_partial(change)
         if following:
             bar = self.verticalScrollBar()
             bar.setValue(bar.maximum())
@@ -86,12 +86,15 @@ class TranscriptView(QPlainTextEdit):
         else:
             self._write_final(self._append_block(), turn)
 
-    def _set_partial(self, text: str) -> None:
-        if text:
+    def _set_partial(self, change: PartialChanged) -> None:
+        if change.text:
             number = self._blocks_used - 1 if self._has_partial else self._append_block()
             self._has_partial = True
             cursor = self._select_block(number)
-            cursor.insertText(text, self.partial_format)
+            cursor.beginEditBlock()
+            cursor.insertText(format_timestamp(change.start_ms) + "   ", self.time_format)
+            cursor.insertText(change.text, self.partial_format)
+            cursor.endEditBlock()
         elif self._has_partial:
             self._has_partial = False
             self._remove_last_block()
