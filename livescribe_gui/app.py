@@ -112,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
             window.select_device(match)
         else:
             message = f"No input matches “{args.device}”; using the selected one instead."
-            print(f"livescribe-gui: {message}", file=sys.stderr)
+            if sys.stderr is not None:
+                print(f"livescribe-gui: {message}", file=sys.stderr)
             window.status_label.setText(message)
     window.show()
     if args.start:

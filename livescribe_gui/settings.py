@@ -115,14 +115,21 @@ def save(settings: Settings, path: Path | None = None) -> None:
 
 
 class SettingsWriter:
-    """Saves on a background thread, so the GUI thread never waits for fsync."""
+    """Saves on a background thread, so the GUI thread never waits for fsync.
+
+    After `close()` (the app is exiting, the event loop is gone) a save is written directly.
+    """
 
     def __init__(self, path: Path | None = None):
         self._path = path
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="settings-writer")
+        self._closed = False
 
     def save(self, settings: Settings) -> None:
-        self._executor.submit(self._save, settings)
+        if self._closed:
+            self._save(settings)
+        else:
+            self._executor.submit(self._save, settings)
 
     def _save(self, settings: Settings) -> None:
         try:
@@ -131,5 +138,6 @@ class SettingsWriter:
             log.warning("settings: could not save (%s)", exc)
 
     def close(self) -> None:
-        """Wait for pending writes; call once at exit."""
+        """Wait for pending writes; call at exit."""
+        self._closed = True
         self._executor.shutdown(wait=True)

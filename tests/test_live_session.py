@@ -134,3 +134,61 @@ def test_last_words_arrive_with_termination(qtbot, window, standin):
     assert len(window.transcript.turns) == 1
     assert window.transcript.turns[0].text.startswith("One two three")
     assert window.transcript.partial_text == ""
+
+
+def test_status_line_walks_through_every_state(qtbot, window, standin):
+    seen: list[str] = []
+    window.status_changed.connect(seen.append)
+    start_and_wait_listening(qtbot, window)
+    qtbot.waitUntil(lambda: any(s.startswith("● Listening — 00:01") for s in seen), timeout=5000)
+    stop_and_wait(qtbot, window)
+    states = [s.split(" ")[0] for s in seen]
+    expected = ["Opening", "Connecting", "●", "Stopping…", "Stopped."]
+    positions = [states.index(state) for state in expected]
+    assert positions == sorted(positions), seen
+
+
+def test_ctrl_c_copies_the_selection(qtbot, window, standin):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication, QTextCursor
+
+    start_and_wait_listening(qtbot, window)
+    qtbot.waitUntil(lambda: len(window.transcript.turns) == 1, timeout=20000)
+    stop_and_wait(qtbot, window)
+    cursor = window.view.textCursor()
+    cursor.movePosition(QTextCursor.MoveOperation.Start)
+    cursor.movePosition(QTextCursor.MoveOperation.EndOfWord, QTextCursor.MoveMode.KeepAnchor)
+    window.view.setTextCursor(cursor)
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == "00"
+
+
+def test_last_used_device_is_remembered(qtbot, standin, monkeypatch):
+    from livescribe_gui import settings as settings_module
+
+    monkeypatch.setenv("ASSEMBLYAI_API_KEY", TEST_KEY)
+    monkeypatch.setenv("LIVESCRIBE_STREAMING_HOST", standin.url)
+    devices = list_input_devices()
+    assert devices[0].is_default, "the system default comes first and is preselected"
+    other = next(d for d in devices if not d.is_default)
+
+    writer = SettingsWriter()
+    first = MainWindow(settings=settings_module.load(), settings_writer=writer,
+                       keys=ApiKeyStore(), devices=devices)
+    qtbot.addWidget(first)
+    assert first.current_device() == devices[0]
+    first.select_device(other)
+    with qtbot.waitSignal(first.controller.session_started, timeout=15000):
+        first.start_session()
+    with qtbot.waitSignal(first.controller.finished, timeout=15000):
+        first.stop_session()
+    first.close()
+    writer.close()
+
+    writer = SettingsWriter()
+    second = MainWindow(settings=settings_module.load(), settings_writer=writer,
+                        keys=ApiKeyStore(), devices=devices)
+    qtbot.addWidget(second)
+    assert second.current_device() == other
+    writer.close()
