@@ -119,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.start:
         QTimer.singleShot(0, window.start_session)
     code = app.exec()
+    window.preview.wait(2.0)
     writer.close()
     log.info("LiveScribe exiting")
     exit_without_lingering(code)

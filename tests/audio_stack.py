@@ -45,7 +45,7 @@ class PulseAudioServer:
             if self.process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("the test PulseAudio server did not start")
             time.sleep(0.05)
-        self.load_sink(TEST_SINK, rate=48_000, channels=2)
+        self.load_sink(TEST_SINK, rate=48_000, channels=2, description="LiveScribe-Test")
         self.pactl("set-default-sink", TEST_SINK)
         self.pactl("set-default-source", f"{TEST_SINK}.monitor")
 

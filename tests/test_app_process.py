@@ -48,7 +48,7 @@ def test_version_prints_and_exits():
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_signal_mid_session_terminates_and_exits_promptly(tmp_path, standin, signum):
-    proc = launch(tmp_path, standin.url, "--start", "--device", "PULSE")
+    proc = launch(tmp_path, standin.url, "--start", "--device", "monitor of LIVESCRIBE")
     try:
         assert standin.wait_until(
             lambda: bool(standin.sessions) and standin.sessions[-1].audio_seconds > 1.0,
@@ -66,7 +66,7 @@ def test_signal_mid_session_terminates_and_exits_promptly(tmp_path, standin, sig
     session = standin.sessions[-1]
     assert session.terminate_received, "the session was ended with Terminate"
     log_text = (tmp_path / "data" / "logs" / "livescribe.log").read_text()
-    assert "starting a session on input 'pulse'" in log_text, "--device PULSE chose 'pulse'"
+    assert "starting a session on input 'Monitor of LiveScribe-Test'" in log_text
     assert "threads still running" not in log_text
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from livescribe_gui.audio.converter import CHUNK_BYTES, PcmConverter, level_dbfs
+from livescribe_gui.audio.converter import CHUNK_BYTES, PcmConverter
+from livescribe_gui.audio.level import level_dbfs
 from tests.audio_stack import dominant_frequency
 
 

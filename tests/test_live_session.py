@@ -5,30 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from livescribe_gui.audio.devices import list_input_devices
-from livescribe_gui.credentials import ApiKeyStore
-from livescribe_gui.settings import Settings, SettingsWriter
 from livescribe_gui.ui.main_window import MainWindow
 from tests.audio_stack import dominant_frequency, tone_segment, write_tone
 from tests.conftest import TEST_KEY
-
-
-@pytest.fixture
-def window(qtbot, standin, monkeypatch):
-    monkeypatch.setenv("ASSEMBLYAI_API_KEY", TEST_KEY)
-    monkeypatch.setenv("LIVESCRIBE_STREAMING_HOST", standin.url)
-    writer = SettingsWriter()
-    win = MainWindow(
-        settings=Settings(), settings_writer=writer, keys=ApiKeyStore(),
-        devices=list_input_devices(),
-    )
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    if win.controller.running:
-        with qtbot.waitSignal(win.controller.finished, timeout=15000):
-            win.stop_session()
-    writer.close()
 
 
 def start_and_wait_listening(qtbot, win: MainWindow) -> None:
@@ -164,19 +143,17 @@ def test_ctrl_c_copies_the_selection(qtbot, window, standin):
     assert QGuiApplication.clipboard().text() == "00"
 
 
-def test_last_used_device_is_remembered(qtbot, standin, monkeypatch):
-    from livescribe_gui import settings as settings_module
+def test_last_used_device_is_remembered(qtbot, make_window, standin, sinks, monkeypatch):
+    from livescribe_gui.audio.devices import list_input_devices
 
     monkeypatch.setenv("ASSEMBLYAI_API_KEY", TEST_KEY)
     monkeypatch.setenv("LIVESCRIBE_STREAMING_HOST", standin.url)
+    sinks("Desk-Speakers")
     devices = list_input_devices()
     assert devices[0].is_default, "the system default comes first and is preselected"
-    other = next(d for d in devices if not d.is_default)
+    other = next(d for d in devices if d.name == "Monitor of Desk-Speakers")
 
-    writer = SettingsWriter()
-    first = MainWindow(settings=settings_module.load(), settings_writer=writer,
-                       keys=ApiKeyStore(), devices=devices)
-    qtbot.addWidget(first)
+    first = make_window(devices=devices)
     assert first.current_device() == devices[0]
     first.select_device(other)
     with qtbot.waitSignal(first.controller.session_started, timeout=15000):
@@ -184,11 +161,7 @@ def test_last_used_device_is_remembered(qtbot, standin, monkeypatch):
     with qtbot.waitSignal(first.controller.finished, timeout=15000):
         first.stop_session()
     first.close()
-    writer.close()
+    make_window.writers[-1].close()
 
-    writer = SettingsWriter()
-    second = MainWindow(settings=settings_module.load(), settings_writer=writer,
-                        keys=ApiKeyStore(), devices=devices)
-    qtbot.addWidget(second)
+    second = make_window(devices=devices)
     assert second.current_device() == other
-    writer.close()

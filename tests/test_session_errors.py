@@ -2,35 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtWidgets import QDialog
 
-from livescribe_gui.audio.devices import InputDevice, list_input_devices
-from livescribe_gui.credentials import ApiKeyStore
-from livescribe_gui.settings import Settings, SettingsWriter
+from livescribe_gui.audio.devices import InputDevice
 from livescribe_gui.ui.main_window import MainWindow
 from tests.conftest import TEST_KEY
-
-
-@pytest.fixture
-def make_window(qtbot):
-    writers = []
-
-    def make(devices=None) -> MainWindow:
-        writer = SettingsWriter()
-        writers.append(writer)
-        win = MainWindow(
-            settings=Settings(), settings_writer=writer, keys=ApiKeyStore(),
-            devices=list_input_devices() if devices is None else devices,
-        )
-        qtbot.addWidget(win)
-        win.show()
-        return win
-
-    make.writers = writers
-    yield make
-    for writer in writers:
-        writer.close()
 
 
 def run_to_failure(qtbot, win: MainWindow):

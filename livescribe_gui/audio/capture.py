@@ -5,14 +5,30 @@ The PortAudio callback only copies and enqueues; conversion happens on the calle
 
 from __future__ import annotations
 
+import contextlib
 import queue
+import threading
+import time
 from dataclasses import dataclass
 
 import numpy as np
 import sounddevice as sd
 
+from livescribe_gui.audio import pulse
 from livescribe_gui.audio.converter import SESSION_RATE, PcmConverter
 from livescribe_gui.audio.devices import InputDevice
+
+# A device that delivers nothing for this long is treated as gone.
+SILENT_DEVICE_SECONDS = 2.0
+
+
+# PortAudio may only be re-initialised (to find new devices) while no stream is open.
+portaudio_lock = threading.Lock()
+_open_streams = 0
+
+
+def streams_open() -> int:
+    return _open_streams
 
 
 class DeviceError(Exception):
@@ -25,19 +41,33 @@ class CaptureFormat:
     channels: int
 
 
-def choose_format(device: InputDevice) -> CaptureFormat:
-    """The first format the device accepts: the session's own rate in mono, else its native rate."""
+def _candidates(device: InputDevice) -> list[CaptureFormat]:
     native = int(device.default_rate) or 48_000
-    candidates = [
+    if device.source:
+        # A sound-server source: take its own format and convert here (soxr, high quality).
+        return [CaptureFormat(native, device.max_channels), CaptureFormat(native, 1)]
+    return [
         CaptureFormat(SESSION_RATE, 1),
         CaptureFormat(native, 1),
         CaptureFormat(native, min(device.max_channels, 2)),
         CaptureFormat(native, device.max_channels),
     ]
-    for fmt in candidates:
+
+
+def _extra_settings(device: InputDevice) -> object | None:
+    if device.host_api == "Windows WASAPI":
+        # Shared mode runs at the mixer's rate; let Windows convert to what we ask for.
+        return sd.WasapiSettings(auto_convert=True)
+    return None
+
+
+def choose_format(device: InputDevice) -> CaptureFormat:
+    """The first format the device accepts: the session's own rate in mono, else its native rate."""
+    for fmt in _candidates(device):
         try:
             sd.check_input_settings(
-                device=device.index, samplerate=fmt.rate, channels=fmt.channels, dtype="float32"
+                device=device.index, samplerate=fmt.rate, channels=fmt.channels,
+                dtype="float32", extra_settings=_extra_settings(device),
             )
             return fmt
         except (sd.PortAudioError, ValueError):
@@ -57,17 +87,26 @@ class AudioCapture:
         self._queue: queue.SimpleQueue[np.ndarray] = queue.SimpleQueue()
         self._converter = PcmConverter(input_rate=self.format.rate, channels=self.format.channels)
         self.overflows = 0
+        self._last_audio_at = time.monotonic()
+        self._removal = pulse.SourceRemovalWatch(device.source_index) if device.source else None
+        opening = pulse.recording_from(device.source) if device.source else contextlib.nullcontext()
+        global _open_streams
         try:
-            self._stream = sd.InputStream(
-                device=device.index,
-                samplerate=self.format.rate,
-                channels=self.format.channels,
-                dtype="float32",
-                blocksize=self.format.rate * block_ms // 1000,
-                callback=self._on_audio,
-            )
-            self._stream.start()
+            with portaudio_lock, opening:
+                self._stream = sd.InputStream(
+                    device=device.index,
+                    samplerate=self.format.rate,
+                    channels=self.format.channels,
+                    dtype="float32",
+                    blocksize=self.format.rate * block_ms // 1000,
+                    callback=self._on_audio,
+                    extra_settings=_extra_settings(device),
+                )
+                self._stream.start()
+                _open_streams += 1
         except (sd.PortAudioError, ValueError) as exc:
+            if self._removal is not None:
+                self._removal.close()
             raise DeviceError(
                 f"Could not open “{device.name}” ({exc}). It may be busy or unplugged: "
                 "choose another input or reconnect it."
@@ -89,19 +128,30 @@ class AudioCapture:
                 blocks.append(self._queue.get_nowait())
             except queue.Empty:
                 break
+        self._last_audio_at = time.monotonic()
         chunks: list[bytes] = []
         for block in blocks:
             chunks.extend(self._converter.feed(block))
         return chunks
 
     @property
-    def active(self) -> bool:
-        return bool(self._stream.active)
+    def lost(self) -> bool:
+        """The device is gone: removed, stopped, or silent at the driver level for too long."""
+        if self._removal is not None and self._removal.removed.is_set():
+            return True
+        if not self._stream.active:
+            return True
+        return time.monotonic() - self._last_audio_at > SILENT_DEVICE_SECONDS
 
     def close(self) -> None:
-        try:
-            self._stream.stop()
-        except sd.PortAudioError:
-            pass
-        finally:
-            self._stream.close(ignore_errors=True)
+        global _open_streams
+        if self._removal is not None:
+            self._removal.close()
+        with portaudio_lock:
+            try:
+                self._stream.stop()
+            except sd.PortAudioError:
+                pass
+            finally:
+                self._stream.close(ignore_errors=True)
+                _open_streams -= 1

@@ -43,11 +43,3 @@ class PcmConverter:
         self._pending = self._pending[count * self._chunk_samples :]
         return chunks
 
-
-def level_dbfs(chunk: bytes) -> float:
-    """RMS level of an int16 chunk in dBFS (-100 for digital silence)."""
-    samples = np.frombuffer(chunk, dtype=np.int16).astype(np.float32) / 32768.0
-    if samples.size == 0:
-        return -100.0
-    rms = float(np.sqrt(np.mean(samples * samples)))
-    return max(-100.0, 20.0 * np.log10(rms)) if rms > 0 else -100.0

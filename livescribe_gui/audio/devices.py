@@ -1,10 +1,26 @@
-"""The input devices PortAudio reports, as plain values the UI can show and remember."""
+"""The inputs a person can choose from, as plain values the UI can show and remember.
+
+On Linux with PulseAudio or PipeWire the list is the sound server's sources by description
+(microphones first, then the "Monitor of …" sources that carry the computer's own sound), all
+captured through PortAudio's "pulse" device. Elsewhere it is PortAudio's inputs, one entry per
+physical device: where a device shows up under several host APIs the preferred API wins.
+"""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import sounddevice as sd
+
+from livescribe_gui.audio import pulse
+
+log = logging.getLogger(__name__)
+
+PULSE_HOST_API = "PulseAudio"
+# Lower is preferred; WASAPI converts rates in shared mode and names devices fully.
+HOST_API_PREFERENCE = ["Windows WASAPI", "Core Audio", "ALSA", "JACK Audio Connection Kit",
+                       "Windows DirectSound", "MME", "Windows WDM-KS"]
 
 
 @dataclass(frozen=True)
@@ -15,36 +31,81 @@ class InputDevice:
     max_channels: int
     default_rate: float
     is_default: bool
+    source: str = ""
+    source_index: int = -1
+    is_monitor: bool = False
 
     @property
     def label(self) -> str:
-        suffix = " (system default)" if self.is_default else ""
-        return f"{self.name}{suffix}"
+        return f"{self.name} (default)" if self.is_default else self.name
 
 
 def list_input_devices() -> list[InputDevice]:
-    """Every device with input channels; the system default first."""
-    try:
-        default_index = sd.default.device[0]
-    except (sd.PortAudioError, IndexError, TypeError):
-        default_index = -1
-    host_apis = sd.query_hostapis()
-    devices = []
-    for info in sd.query_devices():
-        if info["max_input_channels"] <= 0:
-            continue
-        devices.append(
-            InputDevice(
-                index=info["index"],
-                name=info["name"],
-                host_api=host_apis[info["hostapi"]]["name"],
-                max_channels=info["max_input_channels"],
-                default_rate=float(info["default_samplerate"]),
-                is_default=info["index"] == default_index,
-            )
-        )
-    devices.sort(key=lambda d: not d.is_default)
+    """The default first, then microphones, then monitors of the computer's own sound."""
+    devices = _pulse_devices() or _portaudio_devices()
+    devices.sort(key=lambda d: (not d.is_default, d.is_monitor))
     return devices
+
+
+def _pulse_devices() -> list[InputDevice]:
+    try:
+        bridge = sd.query_devices("pulse", "input")
+    except (ValueError, sd.PortAudioError):
+        return []
+    listed = pulse.list_sources()
+    if not listed:
+        return []
+    sources, default_name = listed
+    return [
+        InputDevice(
+            index=bridge["index"],
+            name=s.description,
+            host_api=PULSE_HOST_API,
+            max_channels=s.channels,
+            default_rate=float(s.rate),
+            is_default=s.name == default_name,
+            source=s.name,
+            source_index=s.index,
+            is_monitor=s.is_monitor,
+        )
+        for s in sources
+    ]
+
+
+def _portaudio_devices() -> list[InputDevice]:
+    """The inputs of the most preferred host API that has any (one entry per device: MME,
+    DirectSound and WASAPI each list the same microphone, MME with its name cut short)."""
+    host_apis = sd.query_hostapis()
+    inputs = [info for info in sd.query_devices() if info["max_input_channels"] > 0]
+    if not inputs:
+        return []
+    best_api = min({info["hostapi"] for info in inputs}, key=lambda i: _rank(host_apis[i]["name"]))
+    default_index = host_apis[best_api]["default_input_device"]
+    return [
+        InputDevice(
+            index=info["index"],
+            name=info["name"],
+            host_api=host_apis[best_api]["name"],
+            max_channels=info["max_input_channels"],
+            default_rate=float(info["default_samplerate"]),
+            is_default=info["index"] == default_index,
+        )
+        for info in inputs
+        if info["hostapi"] == best_api
+    ]
+
+
+def _rank(host_api: str) -> int:
+    try:
+        return HOST_API_PREFERENCE.index(host_api)
+    except ValueError:
+        return len(HOST_API_PREFERENCE)
+
+
+def reinitialize_portaudio() -> None:
+    """Make PortAudio look for devices again. Only safe while no stream is open."""
+    sd._terminate()
+    sd._initialize()
 
 
 def find_device(

@@ -17,6 +17,8 @@ class SessionController(QObject):
     failed = Signal(object)
     session_ended = Signal(object)
     level_measured = Signal(float)
+    input_silence = Signal(object)
+    overflows_changed = Signal(int)
     finished = Signal()
 
     def __init__(self, parent: QObject | None = None):
@@ -42,6 +44,8 @@ class SessionController(QObject):
         worker.failed.connect(self.failed, queued)
         worker.session_ended.connect(self.session_ended, queued)
         worker.level_measured.connect(self.level_measured, queued)
+        worker.input_silence.connect(self.input_silence, queued)
+        worker.overflows_changed.connect(self.overflows_changed, queued)
         worker.finished.connect(thread.quit, queued)
         thread.started.connect(worker.run)
         thread.finished.connect(self._on_thread_finished)

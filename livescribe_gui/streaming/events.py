@@ -16,6 +16,7 @@ class SessionConfig:
     host: str
     speech_model: str
     format_turns: bool = True
+    silence_hint_seconds: float = 5.0
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,16 @@ class TurnUpdate:
     @property
     def end_ms(self) -> int:
         return self.words[-1].end_ms if self.words else 0
+
+
+@dataclass(frozen=True)
+class InputSilence:
+    """The input has been quiet for a while; `digital_zero` means exact zeros (muted driver,
+    or on macOS a refused microphone permission)."""
+
+    device_name: str
+    seconds: float
+    digital_zero: bool
 
 
 @dataclass(frozen=True)

@@ -27,10 +27,12 @@ from assemblyai.streaming.v3 import (
 from PySide6.QtCore import QObject, Signal, Slot
 
 from livescribe_gui.audio.capture import AudioCapture, DeviceError
-from livescribe_gui.audio.converter import CHUNK_MS, SESSION_RATE, level_dbfs
+from livescribe_gui.audio.converter import CHUNK_MS, SESSION_RATE
+from livescribe_gui.audio.level import SilenceTracker, level_dbfs
 from livescribe_gui.streaming.errors import classify
 from livescribe_gui.streaming.events import (
     FailureKind,
+    InputSilence,
     SessionConfig,
     SessionEnded,
     SessionStarted,
@@ -68,6 +70,8 @@ class TranscriptionWorker(QObject):
     failed = Signal(object)  # StreamFailure
     session_ended = Signal(object)  # SessionEnded
     level_measured = Signal(float)  # dBFS
+    input_silence = Signal(object)  # InputSilence, or None when sound is back
+    overflows_changed = Signal(int)  # input overflows so far (audio the computer dropped)
     finished = Signal()
 
     def __init__(
@@ -194,30 +198,46 @@ class TranscriptionWorker(QObject):
     def _pump_audio(self, client: StreamingClient, capture: AudioCapture) -> None:
         pacer = RealTimePacer()
         backlog: deque[bytes] = deque(maxlen=int(BACKLOG_LIMIT_SECONDS / CHUNK_SECONDS))
+        silence = SilenceTracker()
+        silence_reported = False
+        overflows = 0
         while not self._stop.is_set() and self._failure is None:
             chunks = capture.read(timeout=CHUNK_SECONDS)
             backlog.extend(chunks)
-            if chunks:
-                self._report_level(chunks[-1])
+            for chunk in chunks:
+                level = level_dbfs(chunk)
+                silence.feed(chunk, level)
+                self._report_level(level)
             while backlog and pacer.may_send(CHUNK_SECONDS):
                 client.stream(backlog.popleft())
                 pacer.sent(CHUNK_SECONDS)
-            if not capture.active:
+            quiet = silence.quiet_seconds >= self._config.silence_hint_seconds
+            if quiet != silence_reported:
+                silence_reported = quiet
+                self.input_silence.emit(
+                    InputSilence(capture.device.name, silence.quiet_seconds, silence.all_zero)
+                    if quiet else None
+                )
+            if capture.overflows != overflows:
+                overflows = capture.overflows
+                self.overflows_changed.emit(overflows)
+            if capture.lost:
                 self._failure = StreamFailure(
                     FailureKind.DEVICE,
-                    f"“{capture.device.name}” stopped delivering audio (unplugged?). "
-                    "The session was ended; choose an input and press Start.",
+                    f"“{capture.device.name}” was disconnected or stopped delivering audio. "
+                    "The session was ended and the transcript is kept: "
+                    "choose an input and press Start.",
                 )
         if self._failure is None:
             backlog.extend(capture.read(timeout=0))
             for chunk in backlog:
                 client.stream(chunk)
 
-    def _report_level(self, chunk: bytes) -> None:
+    def _report_level(self, level: float) -> None:
         now = time.monotonic()
         if now - self._last_level_at >= LEVEL_INTERVAL_SECONDS:
             self._last_level_at = now
-            self.level_measured.emit(level_dbfs(chunk))
+            self.level_measured.emit(level)
 
     def _end_session(self, client: StreamingClient) -> None:
         """Terminate (when a session is open) and wait a bounded time for the SDK to let go."""

@@ -7,25 +7,29 @@ Closing while a session runs asks the worker to stop and finishes closing on its
 from __future__ import annotations
 
 import logging
+import sys
 import time
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from livescribe_gui.audio.devices import InputDevice, find_device
+from livescribe_gui.audio.preview import LevelPreview
+from livescribe_gui.audio.scanner import DeviceScanner
 from livescribe_gui.credentials import ENV_VAR, ApiKeyStore
 from livescribe_gui.settings import Settings, SettingsWriter, streaming_host
 from livescribe_gui.streaming.controller import SessionController
 from livescribe_gui.streaming.events import (
+    InputSilence,
     SessionConfig,
     SessionEnded,
     SessionStarted,
@@ -33,6 +37,7 @@ from livescribe_gui.streaming.events import (
     TurnUpdate,
 )
 from livescribe_gui.transcript.model import Transcript, format_timestamp
+from livescribe_gui.ui.device_picker import DevicePicker
 from livescribe_gui.ui.level_meter import FLOOR_DB, LevelMeter
 from livescribe_gui.ui.settings_dialog import SettingsDialog
 from livescribe_gui.ui.transcript_view import TranscriptView
@@ -63,6 +68,10 @@ class MainWindow(QMainWindow):
         self._listening_since: float | None = None
         self._device_name = ""
         self._error_shown = False
+        self._overflows = 0
+        self._silence: InputSilence | None = None
+        self.preview = LevelPreview(self)
+        self.scanner = DeviceScanner(self)
 
         self._build_widgets(devices)
         self._build_actions()
@@ -75,22 +84,23 @@ class MainWindow(QMainWindow):
         else:
             self.resize(760, 520)
         self._set_status("Ready. Choose an input and press Start.")
+        self._tell_if_remembered_device_is_missing(devices)
 
     # -- construction -----------------------------------------------------------------------
     def _build_widgets(self, devices: list[InputDevice]) -> None:
-        self.device_combo = QComboBox()
-        self.device_combo.setMinimumContentsLength(28)
-        self.device_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.device_combo.setToolTip("The microphone or sound source to transcribe")
-        for device in devices:
-            self.device_combo.addItem(device.label, device)
+        self.device_combo = DevicePicker()
+        self.device_combo.set_devices(devices)
         remembered = find_device(
             devices, name=self.settings.device_name, host_api=self.settings.device_host_api
         )
         if remembered is not None:
             self.select_device(remembered)
+        self.device_combo.about_to_open.connect(self.refresh_devices)
+        self.device_combo.currentIndexChanged.connect(self._restart_preview)
+        self.refresh_button = QToolButton()
+        self.refresh_button.setText("↻")
+        self.refresh_button.setToolTip("Look for inputs connected since LiveScribe started (F5)")
+        self.refresh_button.clicked.connect(self.refresh_devices)
         self.level_meter = LevelMeter()
         self.start_button = QPushButton("Start")
         self.start_button.setDefault(True)
@@ -104,6 +114,7 @@ class MainWindow(QMainWindow):
         input_label.setBuddy(self.device_combo)
         bar.addWidget(input_label)
         bar.addWidget(self.device_combo, 1)
+        bar.addWidget(self.refresh_button)
         bar.addWidget(self.level_meter)
         bar.addSpacing(8)
         bar.addWidget(self.start_button)
@@ -141,8 +152,12 @@ class MainWindow(QMainWindow):
         self.toggle_action = QAction("&Start listening", self)
         self.toggle_action.setShortcut(QKeySequence("Ctrl+Return"))
         self.toggle_action.triggered.connect(self.toggle_session)
-        session_menu.addAction(self.toggle_action)
-        self.addAction(self.toggle_action)
+        self.refresh_action = QAction("&Refresh inputs", self)
+        self.refresh_action.setShortcut(QKeySequence("F5"))
+        self.refresh_action.triggered.connect(self.refresh_devices)
+        for action in (self.toggle_action, self.refresh_action):
+            session_menu.addAction(action)
+            self.addAction(action)
 
     def _wire_controller(self) -> None:
         c = self.controller
@@ -152,17 +167,23 @@ class MainWindow(QMainWindow):
         c.failed.connect(self._on_failure)
         c.session_ended.connect(self._on_session_ended)
         c.level_measured.connect(self.level_meter.set_level)
+        c.input_silence.connect(self._on_input_silence)
+        c.overflows_changed.connect(self._on_overflows)
         c.finished.connect(self._on_finished)
+        self.preview.level_measured.connect(self._on_preview_level)
+        self.preview.unavailable.connect(self._set_status)
+        self.scanner.scanned.connect(self._on_devices_scanned)
 
     # -- public actions ---------------------------------------------------------------------
     def select_device(self, device: InputDevice) -> None:
-        for i in range(self.device_combo.count()):
-            if self.device_combo.itemData(i) == device:
-                self.device_combo.setCurrentIndex(i)
-                return
+        self.device_combo.select(device)
 
     def current_device(self) -> InputDevice | None:
-        return self.device_combo.currentData()
+        return self.device_combo.current_device()
+
+    def refresh_devices(self) -> None:
+        """Look for devices again, off the GUI thread; a running session is not disturbed."""
+        self.scanner.scan()
 
     def toggle_session(self) -> None:
         if self.controller.running:
@@ -192,6 +213,9 @@ class MainWindow(QMainWindow):
         self._device_name = device.name
         self._error_shown = False
         self._stopping = False
+        self._overflows = 0
+        self._silence = None
+        self.preview.stop()
         config = SessionConfig(
             device=device,
             api_key=key,
@@ -264,6 +288,23 @@ class MainWindow(QMainWindow):
         self.level_meter.set_level(FLOOR_DB)
         if self._closing:
             self.close()
+        else:
+            self._restart_preview()
+
+    def _on_input_silence(self, silence: InputSilence | None) -> None:
+        self._silence = silence
+        self._show_listening()
+
+    def _on_overflows(self, count: int) -> None:
+        self._overflows = count
+        self._show_listening()
+
+    def _on_preview_level(self, level: float) -> None:
+        if not self.controller.running:
+            self.level_meter.set_level(level)
+
+    def _on_devices_scanned(self, devices: list[InputDevice]) -> None:
+        self.device_combo.set_devices(devices)
 
     # -- helpers ----------------------------------------------------------------------------
     def _apply_settings(self, settings: Settings) -> None:
@@ -280,7 +321,28 @@ class MainWindow(QMainWindow):
         if self._listening_since is None or self._stopping:
             return
         elapsed = int((time.monotonic() - self._listening_since) * 1000)
-        self._set_status(f"● Listening — {format_timestamp(elapsed)} · {self._device_name}")
+        parts = [f"● Listening — {format_timestamp(elapsed)}", self._device_name]
+        if self._silence is not None:
+            parts.append(silence_hint(self._silence))
+        if self._overflows:
+            parts.append(
+                f"{self._overflows} audio dropout{'s' if self._overflows > 1 else ''}: "
+                "the computer is too busy"
+            )
+        self._set_status(" · ".join(parts))
+
+    def _restart_preview(self) -> None:
+        device = self.current_device()
+        if device is None or self.controller.running or self._closing or not self.isVisible():
+            return
+        self.preview.start(device)
+
+    def _tell_if_remembered_device_is_missing(self, devices: list[InputDevice]) -> None:
+        name = self.settings.device_name
+        if name and find_device(devices, name=name, host_api=self.settings.device_host_api) is None:
+            fallback = self.current_device()
+            instead = f"; using “{fallback.name}” instead" if fallback else ""
+            self._set_status(f"The input you used last time, “{name}”, is not connected{instead}.")
 
     def _set_status(self, text: str) -> None:
         self.status_label.setText(text)
@@ -289,7 +351,13 @@ class MainWindow(QMainWindow):
     def _set_status_note(self, text: str) -> None:
         self.statusBar().showMessage(text, 3000)
 
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802 (Qt override)
+        super().showEvent(event)
+        if not self.preview.running:
+            self._restart_preview()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        self.preview.stop()
         if self.controller.running:
             self._closing = True
             event.ignore()
@@ -298,4 +366,14 @@ class MainWindow(QMainWindow):
         geometry = bytes(self.saveGeometry().toBase64().data()).decode()
         self.settings = self.settings.replace(window_geometry=geometry)
         self._writer.save(self.settings)
+        self.scanner.wait()
         event.accept()
+
+
+def silence_hint(silence: InputSilence) -> str:
+    seconds = int(silence.seconds)
+    hint = f"no sound from “{silence.device_name}” for {seconds} s: is it muted?"
+    if silence.digital_zero and sys.platform == "darwin":
+        hint += (" macOS may be blocking the microphone: allow LiveScribe in System Settings → "
+                 "Privacy & Security → Microphone.")
+    return hint

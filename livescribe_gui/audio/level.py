@@ -1,0 +1,44 @@
+"""Input level for the meter, and noticing an input that has gone quiet."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+SILENCE_DBFS = -65.0
+
+
+def level_dbfs(chunk: bytes) -> float:
+    """RMS level of an int16 chunk in dBFS (-100 for digital silence)."""
+    samples = np.frombuffer(chunk, dtype=np.int16).astype(np.float32) / 32768.0
+    if samples.size == 0:
+        return -100.0
+    rms = float(np.sqrt(np.mean(samples * samples)))
+    return max(-100.0, 20.0 * np.log10(rms)) if rms > 0 else -100.0
+
+
+class SilenceTracker:
+    """Says how long the input has been quiet, and whether it was exact zeros all along
+    (what a muted driver or a refused microphone permission delivers)."""
+
+    def __init__(self, *, clock: Callable[[], float] = time.monotonic):
+        self._clock = clock
+        self._quiet_since: float | None = clock()
+        self.all_zero = True
+
+    def feed(self, chunk: bytes, level: float) -> None:
+        if level > SILENCE_DBFS:
+            self._quiet_since = None
+            self.all_zero = True
+            return
+        if self._quiet_since is None:
+            self._quiet_since = self._clock()
+            self.all_zero = True
+        if self.all_zero and any(chunk):
+            self.all_zero = False
+
+    @property
+    def quiet_seconds(self) -> float:
+        return 0.0 if self._quiet_since is None else self._clock() - self._quiet_since
