@@ -50,50 +50,6 @@ def standin(request: pytest.FixtureRequest):
 
 
 @pytest.fixture
-def make_window(qtbot):
-    """Builds main windows on the real device list; settings writers are closed afterwards."""
-    from livescribe_gui import settings as settings_module
-    from livescribe_gui.audio.devices import list_input_devices
-    from livescribe_gui.credentials import ApiKeyStore
-    from livescribe_gui.ui.main_window import MainWindow
-
-    writers = []
-    windows = []
-
-    def make(devices=None, settings=None):
-        writer = settings_module.SettingsWriter()
-        writers.append(writer)
-        win = MainWindow(
-            settings=settings_module.load() if settings is None else settings,
-            settings_writer=writer, keys=ApiKeyStore(),
-            devices=list_input_devices() if devices is None else devices,
-        )
-        qtbot.addWidget(win)
-        win.show()
-        windows.append(win)
-        return win
-
-    make.writers = writers
-    yield make
-    for win in windows:
-        if win.controller.running:
-            with qtbot.waitSignal(win.controller.finished, timeout=15000):
-                win.stop_session()
-        win.close()
-        win.preview.wait(5)
-    for writer in writers:
-        writer.close()
-
-
-@pytest.fixture
-def window(make_window, standin, monkeypatch):
-    """A main window whose key and streaming host point at the stand-in server."""
-    monkeypatch.setenv("ASSEMBLYAI_API_KEY", TEST_KEY)
-    monkeypatch.setenv("LIVESCRIBE_STREAMING_HOST", standin.url)
-    return make_window()
-
-
-@pytest.fixture
 def sinks(pulse):
     """Loads extra null sinks for one test and unloads whatever is left afterwards."""
     loaded: list[int] = []
@@ -106,3 +62,48 @@ def sinks(pulse):
     yield load
     for module in loaded:
         pulse.pactl("unload-module", str(module), check=False)
+
+
+@pytest.fixture
+def make_window(qtbot, standin, sinks):
+    """Builds main windows on the real device list. They are closed (any session stopped)
+    before the stand-in server and the test's extra sinks go away."""
+    from livescribe_gui import settings as settings_module
+    from livescribe_gui.audio.devices import list_input_devices
+    from livescribe_gui.credentials import ApiKeyStore
+    from livescribe_gui.ui.main_window import MainWindow
+
+    writers = []
+
+    def finish(win) -> None:
+        # pytest-qt closes and deletes the window after this: end its session first.
+        if win.controller.running:
+            win.stop_session()
+            qtbot.waitUntil(lambda: not win.controller.running, timeout=15000)
+        win.close()
+        win.preview.wait(5)
+
+    def make(devices=None, settings=None):
+        writer = settings_module.SettingsWriter()
+        writers.append(writer)
+        win = MainWindow(
+            settings=settings_module.load() if settings is None else settings,
+            settings_writer=writer, keys=ApiKeyStore(),
+            devices=list_input_devices() if devices is None else devices,
+        )
+        qtbot.addWidget(win, before_close_func=finish)
+        win.show()
+        return win
+
+    make.writers = writers
+    yield make
+    for writer in writers:
+        writer.close()
+
+
+@pytest.fixture
+def window(make_window, standin, monkeypatch):
+    """A main window whose key and streaming host point at the stand-in server."""
+    monkeypatch.setenv("ASSEMBLYAI_API_KEY", TEST_KEY)
+    monkeypatch.setenv("LIVESCRIBE_STREAMING_HOST", standin.url)
+    return make_window()

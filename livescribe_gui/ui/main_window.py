@@ -29,6 +29,7 @@ from livescribe_gui.credentials import ENV_VAR, ApiKeyStore
 from livescribe_gui.settings import Settings, SettingsWriter, streaming_host
 from livescribe_gui.streaming.controller import SessionController
 from livescribe_gui.streaming.events import (
+    FailureKind,
     InputSilence,
     SessionConfig,
     SessionEnded,
@@ -47,6 +48,7 @@ log = logging.getLogger(__name__)
 
 class MainWindow(QMainWindow):
     status_changed = Signal(str)
+    silence_hint_seconds = 5.0
 
     def __init__(
         self,
@@ -68,6 +70,7 @@ class MainWindow(QMainWindow):
         self._listening_since: float | None = None
         self._device_name = ""
         self._error_shown = False
+        self._device_failed = False
         self._overflows = 0
         self._silence: InputSilence | None = None
         self.preview = LevelPreview(self)
@@ -171,7 +174,7 @@ class MainWindow(QMainWindow):
         c.overflows_changed.connect(self._on_overflows)
         c.finished.connect(self._on_finished)
         self.preview.level_measured.connect(self._on_preview_level)
-        self.preview.unavailable.connect(self._set_status)
+        self.preview.unavailable.connect(self._on_preview_unavailable)
         self.scanner.scanned.connect(self._on_devices_scanned)
 
     # -- public actions ---------------------------------------------------------------------
@@ -212,6 +215,7 @@ class MainWindow(QMainWindow):
         self._writer.save(self.settings)
         self._device_name = device.name
         self._error_shown = False
+        self._device_failed = False
         self._stopping = False
         self._overflows = 0
         self._silence = None
@@ -222,6 +226,7 @@ class MainWindow(QMainWindow):
             host=streaming_host(self.settings),
             speech_model=self.settings.speech_model,
             format_turns=self.settings.format_turns,
+            silence_hint_seconds=self.silence_hint_seconds,
         )
         log.info("starting a session on input %r (%s)", device.name, device.host_api)
         self.controller.start(config)
@@ -267,6 +272,7 @@ class MainWindow(QMainWindow):
     def _on_failure(self, failure: StreamFailure) -> None:
         log.warning("session failed: %s", failure.kind.value)
         self._error_shown = True
+        self._device_failed = failure.kind is FailureKind.DEVICE
         self._set_status(failure.message)
 
     def _on_session_ended(self, ended: SessionEnded) -> None:
@@ -288,6 +294,9 @@ class MainWindow(QMainWindow):
         self.level_meter.set_level(FLOOR_DB)
         if self._closing:
             self.close()
+        elif self._device_failed:
+            # The input may be gone: look again; the preview restarts on what is chosen then.
+            self.refresh_devices()
         else:
             self._restart_preview()
 
@@ -303,8 +312,15 @@ class MainWindow(QMainWindow):
         if not self.controller.running:
             self.level_meter.set_level(level)
 
+    def _on_preview_unavailable(self, message: str) -> None:
+        if not self._error_shown and not self.controller.running:
+            self._set_status(message)
+
     def _on_devices_scanned(self, devices: list[InputDevice]) -> None:
         self.device_combo.set_devices(devices)
+        if self._device_failed and not self.controller.running:
+            self._device_failed = False
+            self._restart_preview()
 
     # -- helpers ----------------------------------------------------------------------------
     def _apply_settings(self, settings: Settings) -> None:
