@@ -92,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from livescribe_gui.audio.devices import find_device, list_input_devices
+    from livescribe_gui.transcript.store import StoreWriter
     from livescribe_gui.ui.main_window import MainWindow
 
     app = QApplication(sys.argv[:1])
@@ -100,9 +101,12 @@ def main(argv: list[str] | None = None) -> int:
     app.setDesktopFileName("livescribe")
 
     writer = settings.SettingsWriter()
+    store = StoreWriter()
+    store.mark_interrupted()
     devices = list_input_devices()
     window = MainWindow(
-        settings=settings.load(), settings_writer=writer, keys=keys, devices=devices
+        settings=settings.load(), settings_writer=writer, keys=keys, devices=devices,
+        store=store,
     )
     # Through the event loop: a signal that lands before app.exec() must still close the window.
     install_signal_handlers(lambda: QTimer.singleShot(0, window.close))
@@ -121,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     code = app.exec()
     window.preview.wait(2.0)
     writer.close()
+    store.close()
     log.info("LiveScribe exiting")
     exit_without_lingering(code)
     return code

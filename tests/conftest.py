@@ -71,9 +71,11 @@ def make_window(qtbot, standin, sinks):
     from livescribe_gui import settings as settings_module
     from livescribe_gui.audio.devices import list_input_devices
     from livescribe_gui.credentials import ApiKeyStore
+    from livescribe_gui.transcript.store import StoreWriter
     from livescribe_gui.ui.main_window import MainWindow
 
     writers = []
+    stores = []
 
     def finish(win) -> None:
         # pytest-qt closes and deletes the window after this: end its session first.
@@ -86,10 +88,13 @@ def make_window(qtbot, standin, sinks):
     def make(devices=None, settings=None):
         writer = settings_module.SettingsWriter()
         writers.append(writer)
+        store = StoreWriter()
+        stores.append(store)
         win = MainWindow(
             settings=settings_module.load() if settings is None else settings,
             settings_writer=writer, keys=ApiKeyStore(),
             devices=list_input_devices() if devices is None else devices,
+            store=store,
         )
         qtbot.addWidget(win, before_close_func=finish)
         win.show()
@@ -99,6 +104,8 @@ def make_window(qtbot, standin, sinks):
     yield make
     for writer in writers:
         writer.close()
+    for store in stores:
+        store.close()
 
 
 @pytest.fixture

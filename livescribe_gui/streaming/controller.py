@@ -6,6 +6,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal
 
 from livescribe_gui.streaming.events import SessionConfig
 from livescribe_gui.streaming.worker import TranscriptionWorker
+from livescribe_gui.transcript.store import StoreWriter
 
 
 class SessionController(QObject):
@@ -19,10 +20,13 @@ class SessionController(QObject):
     level_measured = Signal(float)
     input_silence = Signal(object)
     overflows_changed = Signal(int)
+    recording_started = Signal(int)
+    store_failed = Signal(str)
     finished = Signal()
 
-    def __init__(self, parent: QObject | None = None):
+    def __init__(self, parent: QObject | None = None, *, store: StoreWriter | None = None):
         super().__init__(parent)
+        self._store = store
         self._thread: QThread | None = None
         self._worker: TranscriptionWorker | None = None
 
@@ -35,7 +39,7 @@ class SessionController(QObject):
             raise RuntimeError("a session is already running")
         thread = QThread()
         thread.setObjectName("transcription-worker")
-        worker = TranscriptionWorker(config)
+        worker = TranscriptionWorker(config, store=self._store)
         worker.moveToThread(thread)
         queued = Qt.ConnectionType.QueuedConnection
         worker.connecting.connect(self.connecting, queued)
@@ -46,6 +50,8 @@ class SessionController(QObject):
         worker.level_measured.connect(self.level_measured, queued)
         worker.input_silence.connect(self.input_silence, queued)
         worker.overflows_changed.connect(self.overflows_changed, queued)
+        worker.recording_started.connect(self.recording_started, queued)
+        worker.store_failed.connect(self.store_failed, queued)
         worker.finished.connect(thread.quit, queued)
         thread.started.connect(worker.run)
         thread.finished.connect(self._on_thread_finished)

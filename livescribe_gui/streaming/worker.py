@@ -41,6 +41,8 @@ from livescribe_gui.streaming.events import (
     WordTiming,
 )
 from livescribe_gui.streaming.pacing import RealTimePacer
+from livescribe_gui.transcript.model import final_turn
+from livescribe_gui.transcript.store import StoreWriter
 
 log = logging.getLogger(__name__)
 
@@ -72,17 +74,25 @@ class TranscriptionWorker(QObject):
     level_measured = Signal(float)  # dBFS
     input_silence = Signal(object)  # InputSilence, or None when sound is back
     overflows_changed = Signal(int)  # input overflows so far (audio the computer dropped)
+    recording_started = Signal(int)  # the session's id in the transcript store
+    store_failed = Signal(str)  # a sentence: saving did not work
     finished = Signal()
 
     def __init__(
         self,
         config: SessionConfig,
         *,
+        store: StoreWriter | None = None,
         begin_timeout: float = 15.0,
         terminate_timeout: float = 5.0,
     ):
         super().__init__()
         self._config = config
+        self._store = store
+        self._recording_id: int | None = None
+        self._segment = 0
+        self._offset_ms = 0
+        self._audio_sent_ms = 0
         self._begin_timeout = begin_timeout
         self._terminate_timeout = terminate_timeout
         self._stop = threading.Event()
@@ -130,7 +140,30 @@ class TranscriptionWorker(QObject):
         self._wake.set()
 
     def _on_turn(self, _client: StreamingClient, event: TurnEvent) -> None:
-        self.turn_received.emit(turn_from_sdk(event))
+        update = turn_from_sdk(event)
+        self._save(update)
+        self.turn_received.emit(update)
+
+    def _save(self, update: TurnUpdate) -> None:
+        """A final turn is committed before it is shown; a growing one is saved lazily."""
+        if self._store is None or self._recording_id is None:
+            return
+        if not update.end_of_turn:
+            self._store.save_partial(
+                self._recording_id, update.start_ms + self._offset_ms, update.transcript
+            )
+            return
+        try:
+            self._store.save_final(
+                self._recording_id,
+                final_turn(update, segment=self._segment, offset_ms=self._offset_ms),
+            )
+        except Exception:
+            log.exception("could not save a turn")
+            self.store_failed.emit(
+                "Could not save the transcript to disk (is it full?). "
+                "Copy or export what you see to keep it."
+            )
 
     def _on_termination(self, _client: StreamingClient, event: TerminationEvent) -> None:
         self._termination = event
@@ -167,6 +200,7 @@ class TranscriptionWorker(QObject):
         try:
             if self._wait_for_begin():
                 assert self._began is not None
+                self._open_recording(capture)
                 self.session_started.emit(
                     SessionStarted(
                         session_id=self._began.id,
@@ -179,6 +213,23 @@ class TranscriptionWorker(QObject):
                 self._pump_audio(client, capture)
         finally:
             self._end_session(client)
+
+    def _open_recording(self, capture: AudioCapture) -> None:
+        if self._store is None:
+            return
+        try:
+            self._recording_id = int(
+                self._store.begin_session(
+                    device=capture.device.name, speech_model=self._config.speech_model
+                ).result(10)
+            )
+        except Exception:
+            log.exception("could not start a saved session")
+            self.store_failed.emit(
+                "This session cannot be saved to disk; copy or export it before closing."
+            )
+            return
+        self.recording_started.emit(self._recording_id)
 
     def _wait_for_begin(self) -> bool:
         deadline = time.monotonic() + self._begin_timeout
@@ -211,6 +262,7 @@ class TranscriptionWorker(QObject):
             while backlog and pacer.may_send(CHUNK_SECONDS):
                 client.stream(backlog.popleft())
                 pacer.sent(CHUNK_SECONDS)
+                self._audio_sent_ms += CHUNK_MS
             quiet = silence.quiet_seconds >= self._config.silence_hint_seconds
             if quiet != silence_reported:
                 silence_reported = quiet
@@ -232,6 +284,7 @@ class TranscriptionWorker(QObject):
             backlog.extend(capture.read(timeout=0))
             for chunk in backlog:
                 client.stream(chunk)
+                self._audio_sent_ms += CHUNK_MS
 
     def _report_level(self, level: float) -> None:
         now = time.monotonic()
@@ -249,6 +302,10 @@ class TranscriptionWorker(QObject):
         closer.join(self._terminate_timeout + 3.0)
         if closer.is_alive():
             log.warning("the SDK did not close within its time; leaving it behind")
+        if self._store is not None and self._recording_id is not None:
+            self._store.end_session(
+                self._recording_id, duration_ms=self._offset_ms + self._audio_sent_ms
+            )
         if self._failure is not None:
             self.failed.emit(self._failure)
         ended = self._termination

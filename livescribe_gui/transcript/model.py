@@ -47,6 +47,24 @@ class PartialChanged:
 Change = TurnAdded | TurnReplaced | PartialChanged
 
 
+def final_turn(update: TurnUpdate, *, segment: int, offset_ms: int) -> FinalTurn:
+    """A final Turn message as a transcript turn, its times moved onto the transcript's clock."""
+    return FinalTurn(
+        segment=segment,
+        turn_order=update.turn_order,
+        text=update.transcript,
+        start_ms=update.start_ms + offset_ms,
+        end_ms=update.end_ms + offset_ms,
+        formatted=update.is_formatted,
+        words=tuple(
+            WordTiming(w.text, w.start_ms + offset_ms, w.end_ms + offset_ms, w.confidence,
+                       w.is_final, w.speaker)
+            for w in update.words
+        ),
+        speaker=update.speaker,
+    )
+
+
 def format_timestamp(ms: int) -> str:
     seconds = max(0, ms) // 1000
     hours, rest = divmod(seconds, 3600)
@@ -100,21 +118,7 @@ class Transcript:
         return PartialChanged(self._partial.transcript, self._partial.start_ms + self._offset_ms)
 
     def _final_from(self, update: TurnUpdate) -> FinalTurn:
-        shift = self._offset_ms
-        return FinalTurn(
-            segment=self._segment,
-            turn_order=update.turn_order,
-            text=update.transcript,
-            start_ms=update.start_ms + shift,
-            end_ms=update.end_ms + shift,
-            formatted=update.is_formatted,
-            words=tuple(
-                WordTiming(w.text, w.start_ms + shift, w.end_ms + shift, w.confidence,
-                           w.is_final, w.speaker)
-                for w in update.words
-            ),
-            speaker=update.speaker,
-        )
+        return final_turn(update, segment=self._segment, offset_ms=self._offset_ms)
 
     def plain_text(self) -> str:
         lines = [

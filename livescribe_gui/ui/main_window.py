@@ -38,7 +38,10 @@ from livescribe_gui.streaming.events import (
     TurnUpdate,
 )
 from livescribe_gui.transcript.model import Transcript, format_timestamp
+from livescribe_gui.transcript.store import StoreWriter
 from livescribe_gui.ui.device_picker import DevicePicker
+from livescribe_gui.ui.exporting import Exporter, ask_export_path
+from livescribe_gui.ui.history_window import HistoryWindow
 from livescribe_gui.ui.level_meter import FLOOR_DB, LevelMeter
 from livescribe_gui.ui.settings_dialog import SettingsDialog
 from livescribe_gui.ui.transcript_view import TranscriptView
@@ -57,6 +60,7 @@ class MainWindow(QMainWindow):
         settings_writer: SettingsWriter,
         keys: ApiKeyStore,
         devices: list[InputDevice],
+        store: StoreWriter | None = None,
     ):
         super().__init__()
         self.setWindowTitle("LiveScribe")
@@ -64,7 +68,11 @@ class MainWindow(QMainWindow):
         self._writer = settings_writer
         self._keys = keys
         self.transcript = Transcript()
-        self.controller = SessionController(self)
+        self.store = store
+        self.controller = SessionController(self, store=store)
+        self.exporter = Exporter(self)
+        self.recording_id: int | None = None
+        self._history_window: HistoryWindow | None = None
         self._closing = False
         self._stopping = False
         self._listening_since: float | None = None
@@ -145,10 +153,19 @@ class MainWindow(QMainWindow):
         self.settings_action = QAction("&Settings…", self)
         self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
         self.settings_action.triggered.connect(self.open_settings)
+        self.copy_markdown_action = QAction("Copy as &Markdown", self)
+        self.copy_markdown_action.triggered.connect(self.copy_markdown)
+        self.export_action = QAction("&Export…", self)
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_action.triggered.connect(self.export_current)
+        self.history_action = QAction("&History…", self)
+        self.history_action.setShortcut(QKeySequence("Ctrl+H"))
+        self.history_action.triggered.connect(self.open_history)
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
-        for action in (self.copy_action, self.settings_action, quit_action):
+        for action in (self.copy_action, self.copy_markdown_action, self.export_action,
+                       self.history_action, self.settings_action, quit_action):
             file_menu.addAction(action)
             self.addAction(action)
         session_menu = self.menuBar().addMenu("&Session")
@@ -173,6 +190,9 @@ class MainWindow(QMainWindow):
         c.input_silence.connect(self._on_input_silence)
         c.overflows_changed.connect(self._on_overflows)
         c.finished.connect(self._on_finished)
+        c.recording_started.connect(self._on_recording_started)
+        c.store_failed.connect(self._set_status)
+        self.exporter.finished.connect(lambda ok, message: self._set_status(message))
         self.preview.level_measured.connect(self._on_preview_level)
         self.preview.unavailable.connect(self._on_preview_unavailable)
         self.scanner.scanned.connect(self._on_devices_scanned)
@@ -220,6 +240,9 @@ class MainWindow(QMainWindow):
         self._overflows = 0
         self._silence = None
         self.preview.stop()
+        self.transcript = Transcript()
+        self.view.clear_transcript()
+        self.recording_id = None
         config = SessionConfig(
             device=device,
             api_key=key,
@@ -248,6 +271,32 @@ class MainWindow(QMainWindow):
         if text:
             self._set_status_note("Transcript copied to the clipboard.")
 
+    def copy_markdown(self) -> None:
+        lines = [f"**{format_timestamp(t.start_ms)}** {t.text}" for t in self.transcript.turns]
+        QGuiApplication.clipboard().setText("\n\n".join(lines))
+        if lines:
+            self._set_status_note("Transcript copied as Markdown.")
+
+    def export_current(self) -> None:
+        if self.recording_id is None:
+            self._set_status("Nothing to export yet: start a session first.")
+            return
+        chosen = ask_export_path(self, "transcript.txt")
+        if chosen is not None:
+            self.export_to(*chosen)
+
+    def export_to(self, path, fmt: str) -> None:  # noqa: ANN001
+        """Export the current (or last) session; the outcome appears in the status line."""
+        if self.recording_id is not None:
+            self.exporter.export_session(self.recording_id, path, fmt)
+
+    def open_history(self) -> None:
+        if self._history_window is None:
+            self._history_window = HistoryWindow(store=self.store)
+        self._history_window.reload()
+        self._history_window.show()
+        self._history_window.raise_()
+
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.settings, self._keys, self)
         dialog.accepted.connect(lambda: self._apply_settings(dialog.result_settings()))
@@ -268,6 +317,9 @@ class MainWindow(QMainWindow):
 
     def _on_turn(self, update: TurnUpdate) -> None:
         self.view.apply(self.transcript.apply(update))
+
+    def _on_recording_started(self, recording_id: int) -> None:
+        self.recording_id = recording_id
 
     def _on_failure(self, failure: StreamFailure) -> None:
         log.warning("session failed: %s", failure.kind.value)
@@ -383,6 +435,9 @@ class MainWindow(QMainWindow):
         self.settings = self.settings.replace(window_geometry=geometry)
         self._writer.save(self.settings)
         self.scanner.wait()
+        self.exporter.wait()
+        if self._history_window is not None:
+            self._history_window.close()
         event.accept()
 
 

@@ -1,0 +1,196 @@
+"""Transcripts out: plain text, Markdown, SRT, WebVTT and JSON, written atomically.
+
+Subtitles follow common practice: cues built from word timings, at most 2 lines of at most
+42 characters, at most 7 s each, never overlapping.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import srt
+import webvtt
+
+from livescribe_gui.transcript.history import SessionTranscript
+from livescribe_gui.transcript.model import FinalTurn, format_timestamp
+
+MAX_LINE_CHARS = 42
+MAX_LINES = 2
+MAX_CUE_MS = 7000
+
+FORMATS = {
+    "txt": "Plain text",
+    "md": "Markdown",
+    "srt": "SubRip subtitles",
+    "vtt": "WebVTT subtitles",
+    "json": "JSON (everything, with word timings)",
+}
+
+
+class ExportError(Exception):
+    """The export could not be written; the message is for people."""
+
+
+@dataclass(frozen=True)
+class Cue:
+    start_ms: int
+    end_ms: int
+    lines: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def _speaker(turn: FinalTurn) -> str:
+    return f"Speaker {turn.speaker}: " if turn.speaker else ""
+
+
+def to_text(doc: SessionTranscript, *, timestamps: bool = True, speakers: bool = True) -> str:
+    lines = []
+    for turn in doc.turns:
+        stamp = f"[{format_timestamp(turn.start_ms)}] " if timestamps else ""
+        lines.append(stamp + (_speaker(turn) if speakers else "") + turn.text)
+    return "\n".join(lines) + "\n"
+
+
+def to_markdown(doc: SessionTranscript) -> str:
+    s = doc.summary
+    out = [f"# {s.display_title}", "",
+           f"*{s.started_at} · {format_timestamp(s.duration_ms)} · {s.device}*", ""]
+    for turn in doc.turns:
+        speaker = f"**Speaker {turn.speaker}:** " if turn.speaker else ""
+        out += [f"`{format_timestamp(turn.start_ms)}` {speaker}{turn.text}", ""]
+    return "\n".join(out)
+
+
+def _timed_tokens(turn: FinalTurn) -> list[tuple[str, int, int]]:
+    """The turn's words with times; the formatted spelling when it lines up word for word."""
+    tokens = turn.text.split()
+    if turn.words:
+        if len(tokens) == len(turn.words):
+            return [(tok, w.start_ms, w.end_ms) for tok, w in zip(tokens, turn.words, strict=True)]
+        return [(w.text, w.start_ms, w.end_ms) for w in turn.words]
+    if not tokens:
+        return []
+    span = max(1, turn.end_ms - turn.start_ms) / len(tokens)
+    return [(tok, int(turn.start_ms + i * span), int(turn.start_ms + (i + 1) * span))
+            for i, tok in enumerate(tokens)]
+
+
+def subtitle_cues(turns: list[FinalTurn]) -> list[Cue]:
+    cues: list[Cue] = []
+    for turn in turns:
+        lines: list[str] = []
+        start = end = 0
+        for text, w_start, w_end in _timed_tokens(turn):
+            if lines and w_end - start > MAX_CUE_MS:
+                cues.append(Cue(start, end, tuple(lines)))
+                lines = []
+            if not lines:
+                lines, start = [text], w_start
+            elif len(lines[-1]) + 1 + len(text) <= MAX_LINE_CHARS:
+                lines[-1] += " " + text
+            elif len(lines) < MAX_LINES:
+                lines.append(text)
+            else:
+                cues.append(Cue(start, end, tuple(lines)))
+                lines, start = [text], w_start
+            end = w_end
+        if lines:
+            cues.append(Cue(start, end, tuple(lines)))
+    return _without_overlaps(cues)
+
+
+def _without_overlaps(cues: list[Cue]) -> list[Cue]:
+    fixed: list[Cue] = []
+    for i, cue in enumerate(cues):
+        start = max(cue.start_ms, fixed[-1].end_ms if fixed else 0)
+        end = cue.end_ms
+        if i + 1 < len(cues):
+            end = min(end, cues[i + 1].start_ms)
+        end = max(end, start + 1)
+        fixed.append(Cue(start, end, cue.lines))
+    return fixed
+
+
+def to_srt(doc: SessionTranscript) -> str:
+    return srt.compose(
+        [
+            srt.Subtitle(i, timedelta(milliseconds=c.start_ms), timedelta(milliseconds=c.end_ms),
+                         c.text)
+            for i, c in enumerate(subtitle_cues(doc.turns), start=1)
+        ]
+    )
+
+
+def _vtt_time(ms: int) -> str:
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
+def to_vtt(doc: SessionTranscript) -> str:
+    vtt = webvtt.WebVTT()
+    for cue in subtitle_cues(doc.turns):
+        vtt.captions.append(webvtt.Caption(_vtt_time(cue.start_ms), _vtt_time(cue.end_ms),
+                                           cue.text))
+    return vtt.content
+
+
+def to_json(doc: SessionTranscript) -> str:
+    s = doc.summary
+    return json.dumps(
+        {
+            "format": "livescribe-transcript/1",
+            "session": {"id": s.id, "title": s.title, "started_at": s.started_at,
+                        "duration_ms": s.duration_ms, "device": s.device,
+                        "speech_model": s.speech_model, "status": s.status},
+            "turns": [
+                {"start_ms": t.start_ms, "end_ms": t.end_ms, "text": t.text,
+                 "speaker": t.speaker, "formatted": t.formatted,
+                 "words": [{"text": w.text, "start_ms": w.start_ms, "end_ms": w.end_ms,
+                            "confidence": w.confidence, "speaker": w.speaker}
+                           for w in t.words]}
+                for t in doc.turns
+            ],
+        },
+        indent=2, ensure_ascii=False,
+    ) + "\n"
+
+
+RENDERERS = {"txt": to_text, "md": to_markdown, "srt": to_srt, "vtt": to_vtt, "json": to_json}
+
+
+def render(doc: SessionTranscript, fmt: str) -> str:
+    return RENDERERS[fmt](doc)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write to a temp file beside `path`, fsync, then rename: never a half-written file."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise ExportError(f"Could not write to {path.parent}: {exc.strerror or exc}.") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise ExportError(f"Could not write {path}: {exc.strerror or exc}.") from None
+
+
+def export(doc: SessionTranscript, path: Path, fmt: str | None = None) -> None:
+    fmt = fmt or path.suffix.lstrip(".").lower()
+    if fmt not in RENDERERS:
+        raise ExportError(f"Unknown export format “{fmt}”: choose one of {', '.join(FORMATS)}.")
+    write_atomically(path, render(doc, fmt))

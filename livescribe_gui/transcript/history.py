@@ -1,0 +1,118 @@
+"""Reading past sessions back: the list, full-text search, and one session's turns."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+
+from livescribe_gui.streaming.events import WordTiming
+from livescribe_gui.transcript.model import FinalTurn
+
+HIT_START, HIT_END = "\x02", "\x03"
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    id: int
+    started_at: str
+    duration_ms: int
+    device: str
+    speech_model: str
+    title: str
+    status: str
+    first_words: str
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.first_words or "(nothing was said)"
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    session_id: int
+    start_ms: int
+    snippet: str  # the matched words are between HIT_START and HIT_END
+
+
+@dataclass(frozen=True)
+class SessionTranscript:
+    summary: SessionSummary
+    turns: list[FinalTurn]
+    partial_text: str = ""
+    partial_start_ms: int = 0
+
+
+_SUMMARY = """
+    SELECT s.id, s.started_at, s.duration_ms, s.device, s.speech_model, s.title, s.status,
+           COALESCE((SELECT t.text FROM turns t WHERE t.session_id = s.id
+                     ORDER BY t.segment, t.turn_order LIMIT 1),
+                    (SELECT p.text FROM partials p WHERE p.session_id = s.id), '') AS first_words
+    FROM sessions s
+"""
+
+
+def _summary(row: sqlite3.Row) -> SessionSummary:
+    words = row["first_words"]
+    first = " ".join(words.split()[:12]) + ("…" if len(words.split()) > 12 else "")
+    return SessionSummary(row["id"], row["started_at"], row["duration_ms"], row["device"],
+                          row["speech_model"], row["title"], row["status"], first)
+
+
+def list_sessions(conn: sqlite3.Connection) -> list[SessionSummary]:
+    rows = conn.execute(_SUMMARY + " ORDER BY s.started_at DESC, s.id DESC").fetchall()
+    return [_summary(r) for r in rows]
+
+
+def fts_query(text: str) -> str:
+    """Words a person typed, as an FTS5 query: every word must occur; the last may be a prefix."""
+    words = [w.replace('"', '""') for w in text.split()]
+    if not words:
+        return ""
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def search(conn: sqlite3.Connection, text: str, limit: int = 200) -> list[SearchHit]:
+    query = fts_query(text)
+    if not query:
+        return []
+    rows = conn.execute(
+        f"""SELECT t.session_id, t.start_ms,
+                   snippet(turns_fts, 0, '{HIT_START}', '{HIT_END}', '…', 16) AS snippet
+            FROM turns_fts JOIN turns t ON t.id = turns_fts.rowid
+            JOIN sessions s ON s.id = t.session_id
+            WHERE turns_fts MATCH ?
+            ORDER BY s.started_at DESC, t.segment, t.turn_order LIMIT ?""",
+        (query, limit),
+    ).fetchall()
+    return [SearchHit(r["session_id"], r["start_ms"], r["snippet"]) for r in rows]
+
+
+def load_session(conn: sqlite3.Connection, session_id: int) -> SessionTranscript | None:
+    row = conn.execute(_SUMMARY + " WHERE s.id = ?", (session_id,)).fetchone()
+    if row is None:
+        return None
+    turns = [
+        FinalTurn(
+            segment=t["segment"], turn_order=t["turn_order"], text=t["text"],
+            start_ms=t["start_ms"], end_ms=t["end_ms"], formatted=bool(t["formatted"]),
+            words=tuple(
+                WordTiming(w["text"], w["start"], w["end"], w["confidence"], True,
+                           w.get("speaker"))
+                for w in json.loads(t["words"])
+            ),
+            speaker=t["speaker"],
+        )
+        for t in conn.execute(
+            "SELECT * FROM turns WHERE session_id = ? ORDER BY segment, turn_order", (session_id,)
+        )
+    ]
+    partial = conn.execute(
+        "SELECT start_ms, text FROM partials WHERE session_id = ?", (session_id,)
+    ).fetchone()
+    return SessionTranscript(
+        _summary(row), turns,
+        partial["text"] if partial else "", partial["start_ms"] if partial else 0,
+    )

@@ -1,0 +1,290 @@
+"""The transcript database: every session and final turn, saved as it arrives.
+
+SQLite in WAL mode with `synchronous=FULL`, under the user data directory. One writer thread
+owns the writing connection; a final turn's save returns only once it is committed, so what
+the window shows as final is on disk first. Growing turns are coalesced and written at most
+about once a second. Readers (history, search) open their own connections.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from livescribe_gui import paths
+from livescribe_gui.streaming.events import WordTiming
+from livescribe_gui.transcript.model import FinalTurn
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 2
+PARTIAL_SAVE_INTERVAL = 1.0
+
+# Each step takes the database from version i to i + 1.
+MIGRATIONS: list[str] = [
+    # 0 -> 1: sessions and final turns.
+    """
+    CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        device TEXT NOT NULL DEFAULT '',
+        speech_model TEXT NOT NULL DEFAULT '',
+        title TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL DEFAULT 'recording'
+    );
+    CREATE TABLE turns (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        segment INTEGER NOT NULL,
+        turn_order INTEGER NOT NULL,
+        start_ms INTEGER NOT NULL,
+        end_ms INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        speaker TEXT,
+        formatted INTEGER NOT NULL DEFAULT 0,
+        words TEXT NOT NULL DEFAULT '[]',
+        UNIQUE (session_id, segment, turn_order)
+    );
+    """,
+    # 1 -> 2: the growing turn, full-text search, and session length.
+    """
+    ALTER TABLE sessions ADD COLUMN duration_ms INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE partials (
+        session_id INTEGER PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+        start_ms INTEGER NOT NULL,
+        text TEXT NOT NULL
+    );
+    CREATE VIRTUAL TABLE turns_fts USING fts5(text, content='turns', content_rowid='id');
+    INSERT INTO turns_fts(rowid, text) SELECT id, text FROM turns;
+    CREATE TRIGGER turns_ai AFTER INSERT ON turns BEGIN
+        INSERT INTO turns_fts(rowid, text) VALUES (new.id, new.text);
+    END;
+    CREATE TRIGGER turns_ad AFTER DELETE ON turns BEGIN
+        INSERT INTO turns_fts(turns_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    END;
+    CREATE TRIGGER turns_au AFTER UPDATE ON turns BEGIN
+        INSERT INTO turns_fts(turns_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        INSERT INTO turns_fts(rowid, text) VALUES (new.id, new.text);
+    END;
+    """,
+]
+
+
+def database_path() -> Path:
+    return paths.data_dir() / "transcripts.sqlite3"
+
+
+def connect(path: Path | None = None) -> sqlite3.Connection:
+    """A connection with the schema brought up to date."""
+    path = path or database_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    migrate(conn)
+    return conn
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"The transcript database is from a newer LiveScribe (schema {version}); "
+            "update LiveScribe to open it."
+        )
+    for target in range(version + 1, SCHEMA_VERSION + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(MIGRATIONS[target - 1]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version={target}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        log.info("transcript database migrated to schema %d", target)
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies whole."""
+    statements, current = [], ""
+    for line in script.strip().splitlines():
+        current += line + "\n"
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    return statements
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def words_json(words: tuple[WordTiming, ...]) -> str:
+    return json.dumps(
+        [
+            {"text": w.text, "start": w.start_ms, "end": w.end_ms, "confidence": w.confidence,
+             **({"speaker": w.speaker} if w.speaker else {})}
+            for w in words
+        ],
+        separators=(",", ":"),
+    )
+
+
+@dataclass(frozen=True)
+class _Partial:
+    session_id: int
+    start_ms: int
+    text: str
+
+
+class StoreWriter:
+    """The one thread that writes. Calls return at once, except `save_final` (see module doc)."""
+
+    def __init__(self, path: Path | None = None):
+        self._path = path
+        self._queue: queue.SimpleQueue[tuple[Callable[[sqlite3.Connection], object], Future]] = (
+            queue.SimpleQueue()
+        )
+        self._partials: dict[int, _Partial] = {}
+        self._partials_lock = threading.Lock()
+        self._ready = threading.Event()
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="transcript-store", daemon=True)
+        self._thread.start()
+
+    # -- called from any thread -----------------------------------------------------------
+    def begin_session(self, *, device: str, speech_model: str) -> Future:
+        def op(conn: sqlite3.Connection) -> int:
+            cur = conn.execute(
+                "INSERT INTO sessions (started_at, device, speech_model) VALUES (?, ?, ?)",
+                (now_iso(), device, speech_model),
+            )
+            return int(cur.lastrowid or 0)
+        return self._submit(op)
+
+    def save_final(self, session_id: int, turn: FinalTurn, timeout: float = 5.0) -> None:
+        """Commit a final turn (a formatted twin replaces its unformatted one); waits for it."""
+        def op(conn: sqlite3.Connection) -> None:
+            conn.execute("BEGIN")
+            conn.execute(
+                """INSERT INTO turns (session_id, segment, turn_order, start_ms, end_ms, text,
+                                      speaker, formatted, words)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (session_id, segment, turn_order) DO UPDATE SET
+                       text=excluded.text, formatted=excluded.formatted, words=excluded.words,
+                       start_ms=excluded.start_ms, end_ms=excluded.end_ms,
+                       speaker=excluded.speaker
+                   WHERE excluded.formatted >= turns.formatted""",
+                (session_id, turn.segment, turn.turn_order, turn.start_ms, turn.end_ms,
+                 turn.text, turn.speaker, int(turn.formatted), words_json(turn.words)),
+            )
+            conn.execute("DELETE FROM partials WHERE session_id = ?", (session_id,))
+            conn.execute(
+                "UPDATE sessions SET duration_ms = MAX(duration_ms, ?) WHERE id = ?",
+                (turn.end_ms, session_id),
+            )
+            conn.execute("COMMIT")
+        with self._partials_lock:
+            self._partials.pop(session_id, None)
+        self._submit(op).result(timeout)
+
+    def save_partial(self, session_id: int, start_ms: int, text: str) -> None:
+        """Remember the growing turn; the writer stores the latest about once a second."""
+        with self._partials_lock:
+            self._partials[session_id] = _Partial(session_id, start_ms, text)
+
+    def end_session(self, session_id: int, *, duration_ms: int) -> Future:
+        def op(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "UPDATE sessions SET status='complete', ended_at=?, "
+                "duration_ms=MAX(duration_ms, ?) WHERE id=?",
+                (now_iso(), duration_ms, session_id),
+            )
+        with self._partials_lock:
+            pending = self._partials.pop(session_id, None)
+        if pending is not None:
+            self._submit(lambda conn: self._write_partial(conn, pending))
+        return self._submit(op)
+
+    def mark_interrupted(self) -> Future:
+        """At launch: sessions still 'recording' were cut off by a crash or a power cut."""
+        return self._submit(
+            lambda conn: conn.execute(
+                "UPDATE sessions SET status='interrupted' WHERE status='recording'"
+            ).rowcount
+        )
+
+    def rename(self, session_id: int, title: str) -> Future:
+        return self._submit(
+            lambda conn: conn.execute("UPDATE sessions SET title=? WHERE id=?", (title, session_id))
+        )
+
+    def delete(self, session_id: int) -> Future:
+        return self._submit(
+            lambda conn: conn.execute("DELETE FROM sessions WHERE id=?", (session_id,))
+        )
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._submit(None).result(10)  # type: ignore[arg-type]
+            self._thread.join(10)
+
+    # -- the writer thread -----------------------------------------------------------------
+    def _submit(self, op: Callable[[sqlite3.Connection], object] | None) -> Future:
+        future: Future = Future()
+        self._queue.put((op, future))  # type: ignore[arg-type]
+        return future
+
+    def _run(self) -> None:
+        conn = connect(self._path)
+        last_partials = 0.0
+        while True:
+            try:
+                op, future = self._queue.get(timeout=PARTIAL_SAVE_INTERVAL / 2)
+            except queue.Empty:
+                op, future = None, None
+            if future is not None and op is None:
+                self._flush_partials(conn)
+                conn.close()
+                future.set_result(None)
+                return
+            if op is not None and future is not None:
+                try:
+                    future.set_result(op(conn))
+                except Exception as exc:
+                    log.exception("transcript store: a write failed")
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    future.set_exception(exc)
+            if time.monotonic() - last_partials >= PARTIAL_SAVE_INTERVAL:
+                last_partials = time.monotonic()
+                self._flush_partials(conn)
+
+    def _flush_partials(self, conn: sqlite3.Connection) -> None:
+        with self._partials_lock:
+            pending = list(self._partials.values())
+            self._partials.clear()
+        for partial in pending:
+            self._write_partial(conn, partial)
+
+    @staticmethod
+    def _write_partial(conn: sqlite3.Connection, partial: _Partial) -> None:
+        conn.execute(
+            "INSERT INTO partials (session_id, start_ms, text) VALUES (?, ?, ?) "
+            "ON CONFLICT (session_id) DO UPDATE SET start_ms=excluded.start_ms, text=excluded.text",
+            (partial.session_id, partial.start_ms, partial.text),
+        )

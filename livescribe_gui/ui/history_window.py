@@ -1,0 +1,215 @@
+"""Past sessions: newest first, full-text search with the hits highlighted, a read-only view,
+rename, delete (after asking) and export. Reads use their own connection; writes go through
+the store's writer thread."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from livescribe_gui.transcript import history
+from livescribe_gui.transcript import store as store_module
+from livescribe_gui.transcript.model import PartialChanged, TurnAdded, format_timestamp
+from livescribe_gui.transcript.store import StoreWriter
+from livescribe_gui.ui.exporting import Exporter, ask_export_path
+from livescribe_gui.ui.transcript_view import TranscriptView
+
+SESSION_ID = Qt.ItemDataRole.UserRole
+
+
+def describe_date(iso: str) -> str:
+    try:
+        when = datetime.fromisoformat(iso).astimezone()
+    except ValueError:
+        return iso
+    return when.strftime("%a %d %b %Y, %H:%M")
+
+
+def highlighted(snippet: str) -> str:
+    escaped = html.escape(snippet)
+    return escaped.replace(history.HIT_START, "<b style='background:#fde68a'>").replace(
+        history.HIT_END, "</b>"
+    )
+
+
+class HistoryWindow(QWidget):
+    changed = Signal()
+
+    def __init__(self, *, store: StoreWriter | None, parent: QWidget | None = None):
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setWindowTitle("LiveScribe History")
+        self.resize(900, 560)
+        self._store = store
+        self._conn = store_module.connect()
+        self.exporter = Exporter(self)
+        self.current_id: int | None = None
+
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText("Search every transcript…")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.textChanged.connect(self.reload)
+        self.results = QListWidget()
+        self.results.setWordWrap(True)
+        self.results.currentItemChanged.connect(self._on_selected)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(self.search_edit)
+        left_layout.addWidget(self.results)
+
+        self.header = QLabel("Choose a session on the left.")
+        self.header.setWordWrap(True)
+        self.view = TranscriptView()
+        self.view.setPlaceholderText("")
+        self.rename_button = QPushButton("Rename…")
+        self.rename_button.clicked.connect(self.rename_current)
+        self.delete_button = QPushButton("Delete…")
+        self.delete_button.clicked.connect(self.delete_current)
+        self.export_button = QPushButton("Export…")
+        self.export_button.clicked.connect(self.export_current)
+        self.status = QLabel()
+        buttons = QHBoxLayout()
+        for button in (self.rename_button, self.delete_button, self.export_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.addWidget(self.header)
+        right_layout.addWidget(self.view, 1)
+        right_layout.addLayout(buttons)
+        right_layout.addWidget(self.status)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([340, 560])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self.changed.connect(self.reload)
+        self.exporter.finished.connect(lambda ok, message: self.status.setText(message))
+        self._set_buttons()
+
+    def reload(self) -> None:
+        query = self.search_edit.text().strip()
+        keep = self.current_id
+        self.results.blockSignals(True)
+        self.results.clear()
+        if query:
+            for hit in history.search(self._conn, query):
+                self._add_row(hit.session_id,
+                              f"<small>{format_timestamp(hit.start_ms)}</small> "
+                              f"{highlighted(hit.snippet)}")
+        else:
+            for s in history.list_sessions(self._conn):
+                mark = " <i>(interrupted)</i>" if s.status == "interrupted" else ""
+                self._add_row(
+                    s.id,
+                    f"<b>{html.escape(describe_date(s.started_at))}</b> · "
+                    f"{format_timestamp(s.duration_ms)} · {html.escape(s.device)}{mark}<br>"
+                    f"{html.escape(s.display_title)}",
+                )
+        for row in range(self.results.count()):
+            if self.results.item(row).data(SESSION_ID) == keep:
+                self.results.setCurrentRow(row)
+                break
+        self.results.blockSignals(False)
+        self.open_session(keep)
+
+    def _add_row(self, session_id: int, rich_text: str) -> None:
+        item = QListWidgetItem()
+        item.setData(SESSION_ID, session_id)
+        label = QLabel(rich_text)
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setContentsMargins(4, 4, 4, 4)
+        item.setSizeHint(label.sizeHint())
+        self.results.addItem(item)
+        self.results.setItemWidget(item, label)
+
+    def row_texts(self) -> list[str]:
+        texts = []
+        for i in range(self.results.count()):
+            widget = self.results.itemWidget(self.results.item(i))
+            texts.append(widget.text() if isinstance(widget, QLabel) else "")
+        return texts
+
+    def _on_selected(self, item: QListWidgetItem | None) -> None:
+        self.open_session(item.data(SESSION_ID) if item is not None else None)
+
+    def open_session(self, session_id: int | None) -> None:
+        self.current_id = session_id
+        self.view.clear_transcript()
+        doc = history.load_session(self._conn, session_id) if session_id is not None else None
+        if doc is None:
+            self.current_id = None
+            self.header.setText("Choose a session on the left.")
+        else:
+            s = doc.summary
+            self.header.setText(
+                f"<b>{html.escape(s.display_title)}</b><br>{html.escape(describe_date(s.started_at))}"
+                f" · {format_timestamp(s.duration_ms)} · {html.escape(s.device)} · "
+                f"{html.escape(s.speech_model)}"
+            )
+            self.view.apply([TurnAdded(i, t) for i, t in enumerate(doc.turns)])
+            if doc.partial_text:
+                self.view.apply([PartialChanged(doc.partial_text, doc.partial_start_ms)])
+        self._set_buttons()
+
+    def _set_buttons(self) -> None:
+        enabled = self.current_id is not None
+        for button in (self.rename_button, self.delete_button, self.export_button):
+            button.setEnabled(enabled and (button is self.export_button or self._store is not None))
+
+    def rename_current(self) -> None:
+        if self.current_id is None:
+            return
+        doc = history.load_session(self._conn, self.current_id)
+        title, ok = QInputDialog.getText(self, "Rename session", "Title:",
+                                         text=doc.summary.display_title if doc else "")
+        if ok:
+            self.rename(self.current_id, title.strip())
+
+    def rename(self, session_id: int, title: str) -> None:
+        if self._store is not None:
+            self._store.rename(session_id, title).add_done_callback(lambda _: self.changed.emit())
+
+    def delete_current(self) -> None:
+        if self.current_id is None:
+            return
+        answer = QMessageBox.question(
+            self, "Delete session?",
+            "Delete this transcript for good? This cannot be undone.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.delete(self.current_id)
+
+    def delete(self, session_id: int) -> None:
+        if self._store is not None:
+            self._store.delete(session_id).add_done_callback(lambda _: self.changed.emit())
+
+    def export_current(self) -> None:
+        if self.current_id is None:
+            return
+        chosen = ask_export_path(self, "transcript.txt")
+        if chosen is not None:
+            self.exporter.export_session(self.current_id, *chosen)
+
+    def closeEvent(self, event) -> None:  # noqa: ANN001, N802 (Qt override)
+        self.exporter.wait()
+        super().closeEvent(event)

@@ -1,0 +1,145 @@
+"""Transcripts survive a kill, and come back in the history window and through export."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import time
+
+import pytest
+
+from livescribe_gui.transcript import history, store
+from livescribe_gui.ui.history_window import HistoryWindow
+from tests.standin_server import formatted
+from tests.test_app_process import launch
+from tests.test_store import final
+
+SCRIPT = ["first we review the budget", "then the travel plans for spring",
+          "and finally the captions project", "this turn is still being spoken when"]
+
+
+def db_turns(path) -> list[str]:
+    if not path.exists():
+        return []
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return [r[0] for r in conn.execute("SELECT text FROM turns ORDER BY turn_order")]
+        finally:
+            conn.close()
+    except sqlite3.OperationalError:
+        return []
+
+
+def test_sigkill_mid_session_loses_no_final_turn(tmp_path, standin):
+    standin.script = SCRIPT
+    database = tmp_path / "data" / "transcripts.sqlite3"
+    proc = launch(tmp_path, standin.url, "--start")
+    try:
+        assert standin.wait_until(
+            lambda: bool(standin.sessions) and sum(
+                1 for m in standin.sessions[-1].sent if m.get("turn_is_formatted")) >= 3,
+            timeout=60,
+        )
+        deadline = time.monotonic() + 20
+        while len(db_turns(database)) < 3 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == -signal.SIGKILL
+    assert not standin.sessions[-1].terminate_received, "it really was cut off"
+
+    conn = store.connect(database)
+    writer = store.StoreWriter(database)
+    try:
+        assert writer.mark_interrupted().result(10) == 1, "the next launch marks it"
+    finally:
+        writer.close()
+    [summary] = history.list_sessions(conn)
+    assert summary.status == "interrupted"
+    doc = history.load_session(conn, summary.id)
+    assert [t.text for t in doc.turns][:3] == [formatted(u) for u in SCRIPT[:3]]
+    assert summary.first_words.startswith("First we review")
+
+
+@pytest.fixture
+def filled_store():
+    writer = store.StoreWriter()
+    old = writer.begin_session(device="Desk Mic", speech_model="m").result(5)
+    writer.save_final(old, final(0, "We agreed on the quarterly budget."))
+    writer.save_final(old, final(1, "Travel is frozen until March."))
+    writer.end_session(old, duration_ms=9000).result(5)
+    new = writer.begin_session(device="Monitor of Speakers", speech_model="m").result(5)
+    writer.save_final(new, final(0, "Welcome to the lecture on enzymes."))
+    writer.end_session(new, duration_ms=3000).result(5)
+    yield writer, old, new
+    writer.close()
+
+
+def test_history_lists_searches_opens_renames_deletes(qtbot, filled_store):
+    writer, old, new = filled_store
+    win = HistoryWindow(store=writer)
+    qtbot.addWidget(win)
+    win.reload()
+    win.show()
+    rows = win.row_texts()
+    assert len(rows) == 2
+    assert "Welcome to the lecture" in rows[0] and "Desk Mic" in rows[1], "newest first"
+
+    win.search_edit.setText("budget")
+    [hit] = win.row_texts()
+    assert "<b style='background:#fde68a'>budget</b>" in hit
+
+    win.results.setCurrentRow(0)
+    assert win.current_id == old
+    assert win.view.toPlainText() == (
+        "00:00   We agreed on the quarterly budget.\n00:02   Travel is frozen until March."
+    )
+    assert win.view.isReadOnly()
+
+    with qtbot.waitSignal(win.changed, timeout=5000):
+        win.rename(old, "Budget meeting")
+    assert "Budget meeting" in win.header.text()
+
+    win.search_edit.clear()
+    with qtbot.waitSignal(win.changed, timeout=5000):
+        win.delete(old)
+    assert len(win.row_texts()) == 1
+    assert win.current_id is None
+    win.close()
+
+
+def test_history_export(qtbot, filled_store, tmp_path):
+    writer, old, _ = filled_store
+    win = HistoryWindow(store=writer)
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.exporter.finished, timeout=10000) as done:
+        win.exporter.export_session(old, tmp_path / "meeting.json", "json")
+    assert done.args[0] is True
+    data = json.loads((tmp_path / "meeting.json").read_text())
+    assert [t["text"] for t in data["turns"]] == [
+        "We agreed on the quarterly budget.", "Travel is frozen until March."]
+    win.close()
+
+
+@pytest.mark.script("export me after the session", "and this as well")
+def test_main_window_exports_the_session_it_showed(qtbot, window, standin, tmp_path):
+    with qtbot.waitSignal(window.controller.session_started, timeout=15000):
+        window.start_session()
+    qtbot.waitUntil(lambda: len(window.transcript.turns) == 2
+                    and window.transcript.turns[1].formatted, timeout=20000)
+    with qtbot.waitSignal(window.controller.finished, timeout=15000):
+        window.stop_session()
+    with qtbot.waitSignal(window.exporter.finished, timeout=10000):
+        window.export_to(tmp_path / "out.srt", "srt")
+    assert window.status_label.text() == f"Exported to {tmp_path / 'out.srt'}."
+    text = (tmp_path / "out.srt").read_text()
+    assert "Export me after the session." in text and "And this as well." in text
+
+    with qtbot.waitSignal(window.exporter.finished, timeout=10000):
+        window.export_to(tmp_path / "no-such-dir" / "out.txt", "txt")
+    assert window.status_label.text().startswith("Could not write")
