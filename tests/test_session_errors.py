@@ -61,7 +61,7 @@ def test_wrong_key_says_so_and_does_not_retry(qtbot, make_window, standin, monke
     assert win.start_button.text() == "Start" and win.start_button.isEnabled()
 
 
-def test_unreachable_server_is_explained(qtbot, make_window, monkeypatch):
+def test_unreachable_server_is_explained_and_retried(qtbot, make_window, monkeypatch):
     import socket
 
     with socket.socket() as closed_port:
@@ -70,9 +70,19 @@ def test_unreachable_server_is_explained(qtbot, make_window, monkeypatch):
     monkeypatch.setenv("ASSEMBLYAI_API_KEY", TEST_KEY)
     monkeypatch.setenv("LIVESCRIBE_STREAMING_HOST", f"ws://127.0.0.1:{port}")
     win = make_window()
-    run_to_failure(qtbot, win)
-    assert "Cannot reach the transcription service" in win.status_label.text()
-    assert TEST_KEY not in win.status_label.text()
+    with qtbot.waitSignal(win.controller.reconnecting, timeout=20000) as first:
+        win.start_session()
+    assert first.args[0].attempt == 1
+    status = win.status_label.text()
+    assert "Cannot reach the transcription service" in status
+    assert "Reconnecting" in status and "audio is being kept" in status
+    assert TEST_KEY not in status
+    with qtbot.waitSignal(win.controller.reconnecting, timeout=20000) as second:
+        pass
+    assert second.args[0].attempt == 2
+    with qtbot.waitSignal(win.controller.finished, timeout=15000):
+        win.stop_session()
+    assert win.start_button.text() == "Start"
 
 
 def test_device_that_cannot_open_is_named(qtbot, make_window, standin, monkeypatch):

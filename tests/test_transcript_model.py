@@ -54,10 +54,14 @@ def test_final_without_formatting_is_kept_when_no_twin_comes():
 
 
 def test_new_segment_restarts_turn_order_and_continues_times():
+    from dataclasses import replace
+
     t = Transcript()
     t.apply(turn(0, "before", end=True, start=500))
-    t.begin_segment(offset_ms=60_000)
-    changes = t.apply(turn(0, "after", end=True, start=500))
+    t.apply(turn(1, "half a thought"))
+    assert t.drop_partial() == [PartialChanged("")]
+    changes = t.apply(replace(turn(0, "after", end=True, start=500), segment=1,
+                              offset_ms=60_000))
     assert isinstance(changes[0], TurnAdded)
     assert [x.text for x in t.turns] == ["before", "after"]
     assert t.turns[1].start_ms == 60_500

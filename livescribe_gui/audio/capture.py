@@ -19,7 +19,7 @@ from livescribe_gui.audio.converter import SESSION_RATE, PcmConverter
 from livescribe_gui.audio.devices import InputDevice
 
 # A device that delivers nothing for this long is treated as gone.
-SILENT_DEVICE_SECONDS = 2.0
+SILENT_DEVICE_SECONDS = 5.0
 
 
 # PortAudio may only be re-initialised (to find new devices) while no stream is open.

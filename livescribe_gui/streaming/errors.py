@@ -1,4 +1,4 @@
-"""Turns the SDK's errors into a kind and a sentence that tells a person what to do."""
+"""Turns the SDK's errors into a kind, a retry decision and a sentence that says what to do."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ from livescribe_gui.streaming.events import FailureKind, StreamFailure
 
 _AUTH_CODES = {1008, 401, 403, 4001, 4002}
 _TOO_MANY_CODES = {3009, 429, 4102}
+# Invalid requests: retrying the same thing cannot work.
+_INVALID_CODES = {3006, 3007, 400, 404, 4000, 4100, 4101}
+TOO_MANY_MIN_DELAY = 15.0
 
 
 def classify(error: Exception, *, host: str) -> StreamFailure:
@@ -21,19 +24,29 @@ def classify(error: Exception, *, host: str) -> StreamFailure:
     if code in _TOO_MANY_CODES:
         return StreamFailure(
             FailureKind.TOO_MANY_SESSIONS,
-            "Too many sessions are open on this AssemblyAI account. "
-            "Close other sessions or wait a minute, then press Start again.",
+            "Too many sessions are open on this AssemblyAI account.",
+            code, retry=True, min_delay=TOO_MANY_MIN_DELAY,
+        )
+    if code in _INVALID_CODES:
+        return StreamFailure(
+            FailureKind.INVALID,
+            f"The transcription service refused the request: {detail} (code {code}). "
+            "Check the speech model and options in Settings.",
             code,
         )
     if code is None:
         return StreamFailure(
             FailureKind.UNREACHABLE,
             f"Cannot reach the transcription service at {host}. "
-            "Check the internet connection and press Start to try again.",
+            "Check the internet connection.",
+            retry=True,
         )
     return StreamFailure(
         FailureKind.SERVER,
-        f"The transcription service ended the session: {detail} (code {code}). "
-        "Press Start to begin a new one.",
-        code,
+        f"The connection to the transcription service broke ({detail}, code {code}).",
+        code, retry=True,
     )
+
+
+def dropped(reason: str) -> StreamFailure:
+    return StreamFailure(FailureKind.DROPPED, reason, retry=True)

@@ -17,15 +17,31 @@ class SessionConfig:
     speech_model: str
     format_turns: bool = True
     silence_hint_seconds: float = 5.0
+    stall_seconds: float = 8.0
+    rollover_margin_seconds: float = 120.0
+    stop_after_silence_seconds: float = 0.0  # 0: never stop on its own
 
 
 @dataclass(frozen=True)
 class SessionStarted:
+    """A server session began. A transcript spans several when connections are renewed;
+    `segment` counts them and `offset_ms` is where this one starts on the transcript clock."""
+
     session_id: str
     expires_at: datetime
     sample_rate: int
     capture_rate: int
     capture_channels: int
+    segment: int = 0
+    offset_ms: int = 0
+
+
+@dataclass(frozen=True)
+class Reconnecting:
+    attempt: int
+    delay_seconds: float
+    reason: str
+    kind: FailureKind
 
 
 @dataclass(frozen=True)
@@ -48,6 +64,8 @@ class TurnUpdate:
     is_formatted: bool
     words: tuple[WordTiming, ...] = ()
     speaker: str | None = None
+    segment: int = 0
+    offset_ms: int = 0  # add to word times to place them on the transcript clock
 
     @property
     def start_ms(self) -> int:
@@ -75,14 +93,17 @@ class SessionEnded:
     terminated: bool
     audio_seconds: float | None = None
     session_seconds: float | None = None
+    auto_stopped: bool = False
 
 
 class FailureKind(enum.Enum):
     AUTH = "auth"
+    INVALID = "invalid"
     DEVICE = "device"
     UNREACHABLE = "unreachable"
     TOO_MANY_SESSIONS = "too_many_sessions"
     SERVER = "server"
+    DROPPED = "dropped"
 
 
 @dataclass(frozen=True)
@@ -90,3 +111,5 @@ class StreamFailure:
     kind: FailureKind
     message: str
     code: int | None = None
+    retry: bool = False
+    min_delay: float = 0.0

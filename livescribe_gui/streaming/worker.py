@@ -1,8 +1,14 @@
-"""The worker that runs one transcription session on its own QThread.
+"""The worker that runs one transcription on its own QThread, across as many server sessions
+as it takes.
 
-It owns the input stream and a fresh SDK `StreamingClient`. SDK events arrive on the SDK's read
-thread and leave as Qt signals carrying frozen payloads; connect them with `Qt.QueuedConnection`.
-Everything that can block (opening the device, connect, Terminate and its wait) happens here.
+It owns the input stream and the SDK clients (a fresh one per server session). SDK events
+arrive on the SDK's read threads and leave as Qt signals carrying frozen payloads; connect
+them with `Qt.QueuedConnection`. Everything that can block (opening the device, connect,
+Terminate and its wait) happens here or on helper threads, never on the GUI thread.
+
+A dropped, stalled or quietly closed connection is replaced with backoff; audio captured
+meanwhile (and what the old session had not finalised) is sent to the new one, paced. A
+session nearing its 3-hour limit is rolled over to a new one before it expires.
 """
 
 from __future__ import annotations
@@ -10,18 +16,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import deque
 
 from assemblyai.streaming.v3 import (
-    BeginEvent,
     Encoding,
     SpeechModel,
-    StreamingClient,
     StreamingClientOptions,
-    StreamingError,
-    StreamingEvents,
     StreamingParameters,
-    TerminationEvent,
     TurnEvent,
 )
 from PySide6.QtCore import QObject, Signal, Slot
@@ -29,10 +29,12 @@ from PySide6.QtCore import QObject, Signal, Slot
 from livescribe_gui.audio.capture import AudioCapture, DeviceError
 from livescribe_gui.audio.converter import CHUNK_MS, SESSION_RATE
 from livescribe_gui.audio.level import SilenceTracker, level_dbfs
-from livescribe_gui.streaming.errors import classify
+from livescribe_gui.streaming.backoff import Backoff
+from livescribe_gui.streaming.errors import classify, dropped
 from livescribe_gui.streaming.events import (
     FailureKind,
     InputSilence,
+    Reconnecting,
     SessionConfig,
     SessionEnded,
     SessionStarted,
@@ -40,18 +42,20 @@ from livescribe_gui.streaming.events import (
     TurnUpdate,
     WordTiming,
 )
+from livescribe_gui.streaming.ledger import AudioLedger
 from livescribe_gui.streaming.pacing import RealTimePacer
+from livescribe_gui.streaming.server_session import ServerSession
 from livescribe_gui.transcript.model import final_turn
 from livescribe_gui.transcript.store import StoreWriter
 
 log = logging.getLogger(__name__)
 
 CHUNK_SECONDS = CHUNK_MS / 1000
-BACKLOG_LIMIT_SECONDS = 120
 LEVEL_INTERVAL_SECONDS = 0.045
+CLOSE_GRACE_SECONDS = 3.0
 
 
-def turn_from_sdk(event: TurnEvent) -> TurnUpdate:
+def turn_from_sdk(event: TurnEvent, *, segment: int = 0, offset_ms: int = 0) -> TurnUpdate:
     return TurnUpdate(
         turn_order=event.turn_order,
         transcript=event.transcript,
@@ -62,19 +66,27 @@ def turn_from_sdk(event: TurnEvent) -> TurnUpdate:
             for w in event.words
         ),
         speaker=event.speaker_label,
+        segment=segment,
+        offset_ms=offset_ms,
     )
+
+
+class _Stop(Exception):
+    """Stop was requested while waiting."""
 
 
 class TranscriptionWorker(QObject):
     connecting = Signal()
-    session_started = Signal(object)  # SessionStarted
+    session_started = Signal(object)  # SessionStarted, once per server session
+    reconnecting = Signal(object)  # Reconnecting
     turn_received = Signal(object)  # TurnUpdate
-    failed = Signal(object)  # StreamFailure
+    failed = Signal(object)  # StreamFailure that ends the transcription
     session_ended = Signal(object)  # SessionEnded
     level_measured = Signal(float)  # dBFS
     input_silence = Signal(object)  # InputSilence, or None when sound is back
     overflows_changed = Signal(int)  # input overflows so far (audio the computer dropped)
-    recording_started = Signal(int)  # the session's id in the transcript store
+    auto_stop_warning = Signal(int)  # seconds until stopping for lack of speech; -1: cleared
+    recording_started = Signal(int)  # the transcription's id in the transcript store
     store_failed = Signal(str)  # a sentence: saving did not work
     finished = Signal()
 
@@ -89,21 +101,24 @@ class TranscriptionWorker(QObject):
         super().__init__()
         self._config = config
         self._store = store
-        self._recording_id: int | None = None
-        self._segment = 0
-        self._offset_ms = 0
-        self._audio_sent_ms = 0
         self._begin_timeout = begin_timeout
         self._terminate_timeout = terminate_timeout
         self._stop = threading.Event()
         self._wake = threading.Event()
-        self._began: BeginEvent | None = None
-        self._termination: TerminationEvent | None = None
-        self._failure: StreamFailure | None = None
+        self._ledger = AudioLedger()
+        self._recording_id: int | None = None
+        self._closing: list[ServerSession] = []
+        self._next_segment = 0
         self._last_level_at = 0.0
+        self._silence = SilenceTracker()
+        self._silence_reported = False
+        self._overflows = 0
+        self._last_speech_at = time.monotonic()
+        self._auto_stop_shown = -1
+        self._auto_stopped = False
 
     def request_stop(self) -> None:
-        """Thread-safe: the session ends with Terminate as soon as the worker sees this."""
+        """Thread-safe: the transcription ends with Terminate as soon as the worker sees this."""
         self._stop.set()
         self._wake.set()
 
@@ -121,6 +136,8 @@ class TranscriptionWorker(QObject):
                 )
             )
         finally:
+            for session in self._closing:
+                session.wait_closed()
             self.finished.emit()
 
     def _run(self) -> None:
@@ -130,33 +147,240 @@ class TranscriptionWorker(QObject):
             self.failed.emit(StreamFailure(FailureKind.DEVICE, str(exc)))
             return
         try:
-            self._stream(capture)
+            self._transcribe(capture)
         finally:
             capture.close()
 
-    # SDK handlers: these run on the SDK's threads.
-    def _on_begin(self, _client: StreamingClient, event: BeginEvent) -> None:
-        self._began = event
-        self._wake.set()
+    # -- the loop over server sessions --------------------------------------------------------
+    def _transcribe(self, capture: AudioCapture) -> None:
+        backoff = Backoff()
+        failure: StreamFailure | None = None
+        while not self._stop.is_set():
+            session, failure = self._open_session(capture)
+            if session is not None:
+                backoff.reset()
+                failure = self._stream(session, capture)
+                if failure is None:
+                    break
+                self._close(session, terminate=True)
+                self._ledger.rewind_for_reconnect()
+            if failure is None or not failure.retry:
+                break
+            failure = self._wait_before_retry(backoff, failure, capture)
+            if failure is not None:
+                break
+        if failure is not None and not failure.retry and not self._stop.is_set():
+            self.failed.emit(failure)
+        self._finish()
 
-    def _on_turn(self, _client: StreamingClient, event: TurnEvent) -> None:
-        update = turn_from_sdk(event)
+    def _wait_before_retry(self, backoff: Backoff, failure: StreamFailure,
+                           capture: AudioCapture) -> StreamFailure | None:
+        """Wait with backoff, capturing meanwhile; returns a failure only if the device went."""
+        delay = backoff.next_delay(minimum=failure.min_delay)
+        log.info("reconnecting (attempt %d) in %.1f s: %s", backoff.attempt, delay,
+                 failure.kind.value)
+        self.reconnecting.emit(Reconnecting(backoff.attempt, delay, failure.message, failure.kind))
+        deadline = time.monotonic() + delay
+        while time.monotonic() < deadline and not self._stop.is_set():
+            lost = self._capture(capture, timeout=CHUNK_SECONDS)
+            if lost is not None:
+                return lost
+        return None
+
+    def _params(self) -> StreamingParameters:
+        return StreamingParameters(
+            sample_rate=SESSION_RATE,
+            encoding=Encoding.pcm_s16le,
+            speech_model=SpeechModel(self._config.speech_model),
+            format_turns=self._config.format_turns,
+        )
+
+    def _open_session(
+        self, capture: AudioCapture
+    ) -> tuple[ServerSession | None, StreamFailure | None]:
+        """Connect and wait for Begin, capturing meanwhile. Returns the session, or why not."""
+        session = ServerSession(
+            segment=self._next_segment,
+            offset_ms=self._ledger.next_pending_ms(),
+            options=StreamingClientOptions(
+                api_key=self._config.api_key,
+                api_host=self._config.host,
+                connect_timeout=5.0,
+                max_connection_retries=0,
+                terminate_timeout=self._terminate_timeout,
+            ),
+            params=self._params(),
+            on_turn=self._on_turn,
+            on_change=self._wake.set,
+        )
+        self.connecting.emit()
+        session.connect()
+        deadline = time.monotonic() + self._begin_timeout
+        while session.began is None and session.error is None and not self._stop.is_set():
+            if time.monotonic() > deadline:
+                self._close(session, terminate=False)
+                return None, dropped(
+                    f"The transcription service at {self._config.host} did not answer."
+                )
+            failure = self._capture(capture, timeout=CHUNK_SECONDS)
+            if failure is not None:
+                self._close(session, terminate=False)
+                return None, failure
+        if session.began is None or session.error is not None:
+            self._close(session, terminate=False)
+            if session.error is None:
+                return None, None
+            return None, classify(session.error, host=self._config.host)
+        self._next_segment += 1
+        self._session_began(session, capture)
+        return session, None
+
+    def _session_began(self, session: ServerSession, capture: AudioCapture) -> None:
+        assert session.began is not None
+        if self._recording_id is None:
+            self._open_recording(capture)
+        self.session_started.emit(
+            SessionStarted(
+                session_id=session.began.id,
+                expires_at=session.began.expires_at,
+                sample_rate=SESSION_RATE,
+                capture_rate=capture.format.rate,
+                capture_channels=capture.format.channels,
+                segment=session.segment,
+                offset_ms=session.offset_ms,
+            )
+        )
+
+    def _stream(self, session: ServerSession, capture: AudioCapture) -> StreamFailure | None:
+        """Send audio until Stop (returns None) or until the connection fails (returns why).
+        Rolls over to a fresh server session before this one expires."""
+        pacer = RealTimePacer()
+        rollover_at = self._rollover_time(session)
+        while not self._stop.is_set():
+            failure = self._capture(capture, timeout=CHUNK_SECONDS)
+            if failure is not None:
+                self._close(session, terminate=True)
+                self._stop.set()
+                self.failed.emit(failure)
+                return None
+            while self._ledger.has_pending() and pacer.may_send(CHUNK_SECONDS):
+                item = self._ledger.next_to_send()
+                if item is not None:
+                    session.send(item[1])
+                    pacer.sent(CHUNK_SECONDS)
+            if session.error is not None:
+                return classify(session.error, host=self._config.host)
+            quiet = session.quiet_end_reason()
+            if quiet is not None:
+                return dropped(quiet)
+            if session.stalled(self._config.stall_seconds):
+                return dropped("The transcription service stopped answering.")
+            if time.monotonic() >= rollover_at:
+                successor = self._roll_over(session, capture)
+                if successor is not None:
+                    session, pacer = successor, RealTimePacer()
+                rollover_at = self._rollover_time(session)
+            self._check_auto_stop()
+        while self._ledger.has_pending():
+            item = self._ledger.next_to_send()
+            if item is not None:
+                session.send(item[1])
+        self._close(session, terminate=True)
+        return None
+
+    def _rollover_time(self, session: ServerSession) -> float:
+        assert session.began is not None
+        remaining = session.began.expires_at.timestamp() - time.time()
+        return time.monotonic() + max(0.0, remaining - self._config.rollover_margin_seconds)
+
+    def _roll_over(self, old: ServerSession, capture: AudioCapture) -> ServerSession | None:
+        """Open the next server session first, then Terminate the old one: no audio is lost
+        and none is sent twice (the old one finalises what it heard)."""
+        log.info("rolling over segment %d before it expires", old.segment)
+        new, failure = self._open_session(capture)
+        if new is None:
+            log.warning("rollover failed (%s); keeping the current session",
+                        failure.kind.value if failure else "stopped")
+            return None
+        self._close(old, terminate=True)
+        self._ledger.confirmed_until(new.offset_ms)
+        return new
+
+    # -- audio ------------------------------------------------------------------------------
+    def _capture(self, capture: AudioCapture, *, timeout: float) -> StreamFailure | None:
+        """Take captured audio into the ledger; report the level, silence and dropouts."""
+        for chunk in capture.read(timeout=timeout):
+            self._ledger.add(chunk)
+            level = level_dbfs(chunk)
+            self._silence.feed(chunk, level)
+            self._report_level(level)
+        quiet = self._silence.quiet_seconds >= self._config.silence_hint_seconds
+        if quiet != self._silence_reported:
+            self._silence_reported = quiet
+            self.input_silence.emit(
+                InputSilence(capture.device.name, self._silence.quiet_seconds,
+                             self._silence.all_zero)
+                if quiet else None
+            )
+        if capture.overflows != self._overflows:
+            self._overflows = capture.overflows
+            self.overflows_changed.emit(self._overflows)
+        if capture.lost:
+            return StreamFailure(
+                FailureKind.DEVICE,
+                f"“{capture.device.name}” was disconnected or stopped delivering audio. "
+                "The session was ended and the transcript is kept: "
+                "choose an input and press Start.",
+            )
+        return None
+
+    def _report_level(self, level: float) -> None:
+        now = time.monotonic()
+        if now - self._last_level_at >= LEVEL_INTERVAL_SECONDS:
+            self._last_level_at = now
+            self.level_measured.emit(level)
+
+    def _check_auto_stop(self) -> None:
+        limit = self._config.stop_after_silence_seconds
+        if limit <= 0:
+            return
+        silent = time.monotonic() - self._last_speech_at
+        warn_window = min(60.0, limit / 5)
+        if silent >= limit:
+            log.info("stopping after %.0f s without speech", silent)
+            self._auto_stopped = True
+            self._stop.set()
+            return
+        seconds_left = int(limit - silent) + 1 if silent >= limit - warn_window else -1
+        if seconds_left != self._auto_stop_shown:
+            self._auto_stop_shown = seconds_left
+            self.auto_stop_warning.emit(seconds_left)
+
+    # -- turns and the store ----------------------------------------------------------------
+    def _on_turn(self, session: ServerSession, event: TurnEvent) -> None:
+        """On an SDK read thread. A final turn is committed to the store before it is shown."""
+        update = turn_from_sdk(event, segment=session.segment, offset_ms=session.offset_ms)
+        if update.words:
+            self._last_speech_at = time.monotonic()
+        if update.end_of_turn:
+            self._ledger.confirmed_until(update.end_ms + update.offset_ms)
+        elif update.words:
+            self._ledger.speech_started(update.start_ms + update.offset_ms)
         self._save(update)
         self.turn_received.emit(update)
 
     def _save(self, update: TurnUpdate) -> None:
-        """A final turn is committed before it is shown; a growing one is saved lazily."""
         if self._store is None or self._recording_id is None:
             return
         if not update.end_of_turn:
             self._store.save_partial(
-                self._recording_id, update.start_ms + self._offset_ms, update.transcript
+                self._recording_id, update.start_ms + update.offset_ms, update.transcript
             )
             return
         try:
             self._store.save_final(
                 self._recording_id,
-                final_turn(update, segment=self._segment, offset_ms=self._offset_ms),
+                final_turn(update, segment=update.segment, offset_ms=update.offset_ms),
             )
         except Exception:
             log.exception("could not save a turn")
@@ -164,55 +388,6 @@ class TranscriptionWorker(QObject):
                 "Could not save the transcript to disk (is it full?). "
                 "Copy or export what you see to keep it."
             )
-
-    def _on_termination(self, _client: StreamingClient, event: TerminationEvent) -> None:
-        self._termination = event
-
-    def _on_error(self, _client: StreamingClient, error: StreamingError) -> None:
-        log.warning("streaming error (code %s): %s", getattr(error, "code", None), error)
-        if self._failure is None:
-            self._failure = classify(error, host=self._config.host)
-        self._wake.set()
-
-    def _stream(self, capture: AudioCapture) -> None:
-        client = StreamingClient(
-            StreamingClientOptions(
-                api_key=self._config.api_key,
-                api_host=self._config.host,
-                connect_timeout=5.0,
-                max_connection_retries=1,
-                terminate_timeout=self._terminate_timeout,
-            )
-        )
-        client.on(StreamingEvents.Begin, self._on_begin)
-        client.on(StreamingEvents.Turn, self._on_turn)
-        client.on(StreamingEvents.Termination, self._on_termination)
-        client.on(StreamingEvents.Error, self._on_error)
-        self.connecting.emit()
-        client.connect(
-            StreamingParameters(
-                sample_rate=SESSION_RATE,
-                encoding=Encoding.pcm_s16le,
-                speech_model=SpeechModel(self._config.speech_model),
-                format_turns=self._config.format_turns,
-            )
-        )
-        try:
-            if self._wait_for_begin():
-                assert self._began is not None
-                self._open_recording(capture)
-                self.session_started.emit(
-                    SessionStarted(
-                        session_id=self._began.id,
-                        expires_at=self._began.expires_at,
-                        sample_rate=SESSION_RATE,
-                        capture_rate=capture.format.rate,
-                        capture_channels=capture.format.channels,
-                    )
-                )
-                self._pump_audio(client, capture)
-        finally:
-            self._end_session(client)
 
     def _open_recording(self, capture: AudioCapture) -> None:
         if self._store is None:
@@ -231,88 +406,25 @@ class TranscriptionWorker(QObject):
             return
         self.recording_started.emit(self._recording_id)
 
-    def _wait_for_begin(self) -> bool:
-        deadline = time.monotonic() + self._begin_timeout
-        while self._began is None and self._failure is None and not self._stop.is_set():
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                self._failure = StreamFailure(
-                    FailureKind.UNREACHABLE,
-                    f"The transcription service at {self._config.host} did not answer. "
-                    "Check the internet connection and press Start to try again.",
-                )
-                return False
-            self._wake.wait(remaining)
-            self._wake.clear()
-        return self._began is not None and self._failure is None
+    # -- ending -----------------------------------------------------------------------------
+    def _close(self, session: ServerSession, *, terminate: bool) -> None:
+        session.close(terminate=terminate and session.began is not None,
+                      timeout=self._terminate_timeout + CLOSE_GRACE_SECONDS)
+        self._closing.append(session)
 
-    def _pump_audio(self, client: StreamingClient, capture: AudioCapture) -> None:
-        pacer = RealTimePacer()
-        backlog: deque[bytes] = deque(maxlen=int(BACKLOG_LIMIT_SECONDS / CHUNK_SECONDS))
-        silence = SilenceTracker()
-        silence_reported = False
-        overflows = 0
-        while not self._stop.is_set() and self._failure is None:
-            chunks = capture.read(timeout=CHUNK_SECONDS)
-            backlog.extend(chunks)
-            for chunk in chunks:
-                level = level_dbfs(chunk)
-                silence.feed(chunk, level)
-                self._report_level(level)
-            while backlog and pacer.may_send(CHUNK_SECONDS):
-                client.stream(backlog.popleft())
-                pacer.sent(CHUNK_SECONDS)
-                self._audio_sent_ms += CHUNK_MS
-            quiet = silence.quiet_seconds >= self._config.silence_hint_seconds
-            if quiet != silence_reported:
-                silence_reported = quiet
-                self.input_silence.emit(
-                    InputSilence(capture.device.name, silence.quiet_seconds, silence.all_zero)
-                    if quiet else None
-                )
-            if capture.overflows != overflows:
-                overflows = capture.overflows
-                self.overflows_changed.emit(overflows)
-            if capture.lost:
-                self._failure = StreamFailure(
-                    FailureKind.DEVICE,
-                    f"“{capture.device.name}” was disconnected or stopped delivering audio. "
-                    "The session was ended and the transcript is kept: "
-                    "choose an input and press Start.",
-                )
-        if self._failure is None:
-            backlog.extend(capture.read(timeout=0))
-            for chunk in backlog:
-                client.stream(chunk)
-                self._audio_sent_ms += CHUNK_MS
-
-    def _report_level(self, level: float) -> None:
-        now = time.monotonic()
-        if now - self._last_level_at >= LEVEL_INTERVAL_SECONDS:
-            self._last_level_at = now
-            self.level_measured.emit(level)
-
-    def _end_session(self, client: StreamingClient) -> None:
-        """Terminate (when a session is open) and wait a bounded time for the SDK to let go."""
-        terminate = self._began is not None
-        closer = threading.Thread(
-            target=client.disconnect, kwargs={"terminate": terminate}, daemon=True
-        )
-        closer.start()
-        closer.join(self._terminate_timeout + 3.0)
-        if closer.is_alive():
-            log.warning("the SDK did not close within its time; leaving it behind")
+    def _finish(self) -> None:
+        """Wait (bounded) for every closing session, then report how the transcription ended."""
+        for session in self._closing:
+            session.wait_closed()
+        last = self._closing[-1] if self._closing else None
         if self._store is not None and self._recording_id is not None:
-            self._store.end_session(
-                self._recording_id, duration_ms=self._offset_ms + self._audio_sent_ms
-            )
-        if self._failure is not None:
-            self.failed.emit(self._failure)
-        ended = self._termination
+            self._store.end_session(self._recording_id, duration_ms=self._ledger.captured_ms)
+        termination = last.termination if last is not None else None
         self.session_ended.emit(
             SessionEnded(
-                terminated=ended is not None,
-                audio_seconds=ended.audio_duration_seconds if ended else None,
-                session_seconds=ended.session_duration_seconds if ended else None,
+                terminated=termination is not None,
+                audio_seconds=self._ledger.captured_ms / 1000 if last and last.began else None,
+                session_seconds=termination.session_duration_seconds if termination else None,
+                auto_stopped=self._auto_stopped,
             )
         )

@@ -77,23 +77,22 @@ class Transcript:
         self.turns: list[FinalTurn] = []
         self._index: dict[tuple[int, int], int] = {}
         self._partial: TurnUpdate | None = None
-        self._segment = -1
-        self._offset_ms = 0
 
     @property
     def partial_text(self) -> str:
         return self._partial.transcript if self._partial else ""
 
-    def begin_segment(self, offset_ms: int = 0) -> None:
-        """A new server session starts its clock and `turn_order` at 0; keep times continuous."""
-        self._segment += 1
-        self._offset_ms = offset_ms
+    def drop_partial(self) -> list[Change]:
+        """The connection broke mid-turn: the live line goes (the turn is heard again)."""
+        if self._partial is None:
+            return []
         self._partial = None
+        return [PartialChanged("")]
 
     def apply(self, update: TurnUpdate) -> list[Change]:
-        if self._segment < 0:
-            self.begin_segment()
-        key = (self._segment, update.turn_order)
+        """Each server session restarts `turn_order` and its clock at 0: turns are keyed by
+        segment, and times moved by the segment's offset onto the transcript clock."""
+        key = (update.segment, update.turn_order)
         existing = self._index.get(key)
         if not update.end_of_turn:
             if existing is not None:
@@ -108,17 +107,19 @@ class Transcript:
             return []
         self._index[key] = len(self.turns)
         self.turns.append(turn)
-        if self._partial is not None and self._partial.turn_order == update.turn_order:
+        partial = self._partial
+        if partial is not None and (partial.segment, partial.turn_order) == key:
             self._partial = None
         return [TurnAdded(len(self.turns) - 1, turn), self._partial_change()]
 
     def _partial_change(self) -> PartialChanged:
         if self._partial is None:
             return PartialChanged("")
-        return PartialChanged(self._partial.transcript, self._partial.start_ms + self._offset_ms)
+        return PartialChanged(self._partial.transcript,
+                              self._partial.start_ms + self._partial.offset_ms)
 
     def _final_from(self, update: TurnUpdate) -> FinalTurn:
-        return final_turn(update, segment=self._segment, offset_ms=self._offset_ms)
+        return final_turn(update, segment=update.segment, offset_ms=update.offset_ms)
 
     def plain_text(self) -> str:
         lines = [

@@ -31,6 +31,7 @@ from livescribe_gui.streaming.controller import SessionController
 from livescribe_gui.streaming.events import (
     FailureKind,
     InputSilence,
+    Reconnecting,
     SessionConfig,
     SessionEnded,
     SessionStarted,
@@ -81,6 +82,8 @@ class MainWindow(QMainWindow):
         self._device_failed = False
         self._overflows = 0
         self._silence: InputSilence | None = None
+        self._reconnect: tuple[Reconnecting, float] | None = None
+        self._auto_stop_in: int | None = None
         self.preview = LevelPreview(self)
         self.scanner = DeviceScanner(self)
 
@@ -191,6 +194,8 @@ class MainWindow(QMainWindow):
         c.overflows_changed.connect(self._on_overflows)
         c.finished.connect(self._on_finished)
         c.recording_started.connect(self._on_recording_started)
+        c.reconnecting.connect(self._on_reconnecting)
+        c.auto_stop_warning.connect(self._on_auto_stop_warning)
         c.store_failed.connect(self._set_status)
         self.exporter.finished.connect(lambda ok, message: self._set_status(message))
         self.preview.level_measured.connect(self._on_preview_level)
@@ -239,6 +244,8 @@ class MainWindow(QMainWindow):
         self._stopping = False
         self._overflows = 0
         self._silence = None
+        self._reconnect = None
+        self._auto_stop_in = None
         self.preview.stop()
         self.transcript = Transcript()
         self.view.clear_transcript()
@@ -309,11 +316,22 @@ class MainWindow(QMainWindow):
             started.session_id, started.capture_rate, started.capture_channels,
             started.sample_rate,
         )
-        self.transcript.begin_segment()
-        self._listening_since = time.monotonic()
+        self._reconnect = None
+        if self._listening_since is None:
+            self._listening_since = time.monotonic()
         if not self._stopping:
             self._elapsed_timer.start()
             self._show_listening()
+
+    def _on_reconnecting(self, reconnecting: Reconnecting) -> None:
+        self.view.apply(self.transcript.drop_partial())
+        self._reconnect = (reconnecting, time.monotonic() + reconnecting.delay_seconds)
+        self._elapsed_timer.start()
+        self._show_listening()
+
+    def _on_auto_stop_warning(self, seconds_left: int) -> None:
+        self._auto_stop_in = seconds_left if seconds_left >= 0 else None
+        self._show_listening()
 
     def _on_turn(self, update: TurnUpdate) -> None:
         self.view.apply(self.transcript.apply(update))
@@ -334,6 +352,8 @@ class MainWindow(QMainWindow):
         if ended.audio_seconds is not None:
             duration = format_timestamp(int(ended.audio_seconds * 1000))
             self._set_status(f"Stopped. {duration} of audio transcribed.")
+        elif ended.auto_stopped:
+            self._set_status("Stopped after a long time without speech.")
         elif self._listening_since is not None:
             self._set_status("Stopped.")
         else:
@@ -386,10 +406,17 @@ class MainWindow(QMainWindow):
         self.device_combo.setEnabled(not running)
 
     def _show_listening(self) -> None:
-        if self._listening_since is None or self._stopping:
+        if self._stopping:
+            return
+        if self._reconnect is not None:
+            self._set_status(reconnect_status(*self._reconnect))
+            return
+        if self._listening_since is None:
             return
         elapsed = int((time.monotonic() - self._listening_since) * 1000)
         parts = [f"● Listening — {format_timestamp(elapsed)}", self._device_name]
+        if self._auto_stop_in is not None:
+            parts.append(f"no speech for a while: stopping in {self._auto_stop_in} s")
         if self._silence is not None:
             parts.append(silence_hint(self._silence))
         if self._overflows:
@@ -439,6 +466,13 @@ class MainWindow(QMainWindow):
         if self._history_window is not None:
             self._history_window.close()
         event.accept()
+
+
+def reconnect_status(reconnecting: Reconnecting, due: float) -> str:
+    seconds = max(0, round(due - time.monotonic()))
+    when = f"in {seconds} s" if seconds else "now"
+    return (f"{reconnecting.reason} Reconnecting {when} (attempt {reconnecting.attempt}); "
+            "audio is being kept.")
 
 
 def silence_hint(silence: InputSilence) -> str:

@@ -1,0 +1,137 @@
+"""One server session: a fresh SDK client, its events, and honest answers to "is it alive?".
+
+The SDK gives no callback when the server closes with 1000 and no Termination, when its read
+thread dies on a malformed message, or when the network stalls (it would notice after about
+50 s). So liveness is checked here: the read thread must be running, and a WebSocket ping must
+be answered within a few seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from assemblyai.streaming.v3 import (
+    BeginEvent,
+    StreamingClient,
+    StreamingClientOptions,
+    StreamingError,
+    StreamingEvents,
+    StreamingParameters,
+    TerminationEvent,
+    TurnEvent,
+)
+
+log = logging.getLogger(__name__)
+
+
+class ServerSession:
+    def __init__(
+        self,
+        *,
+        segment: int,
+        offset_ms: int,
+        options: StreamingClientOptions,
+        params: StreamingParameters,
+        on_turn: Callable[[ServerSession, TurnEvent], None],
+        on_change: Callable[[], None],
+    ):
+        self.segment = segment
+        self.offset_ms = offset_ms
+        self.began: BeginEvent | None = None
+        self.termination: TerminationEvent | None = None
+        self.error: StreamingError | None = None
+        self.started_at = time.monotonic()
+        self._params = params
+        self._on_turn = on_turn
+        self._on_change = on_change
+        self._ping: Any = None
+        self._ping_sent_at = 0.0
+        self._closer: threading.Thread | None = None
+        self.client = StreamingClient(options)
+        self.client.on(StreamingEvents.Begin, self._handle_begin)
+        self.client.on(StreamingEvents.Turn, self._handle_turn)
+        self.client.on(StreamingEvents.Termination, self._handle_termination)
+        self.client.on(StreamingEvents.Error, self._handle_error)
+
+    # SDK handlers (the SDK's read thread, or the connecting thread for handshake errors)
+    def _handle_begin(self, _client: StreamingClient, event: BeginEvent) -> None:
+        self.began = event
+        self._on_change()
+
+    def _handle_turn(self, _client: StreamingClient, event: TurnEvent) -> None:
+        self._on_turn(self, event)
+
+    def _handle_termination(self, _client: StreamingClient, event: TerminationEvent) -> None:
+        self.termination = event
+        self._on_change()
+
+    def _handle_error(self, _client: StreamingClient, error: StreamingError) -> None:
+        log.warning("segment %d: streaming error (code %s): %s",
+                    self.segment, getattr(error, "code", None), error)
+        if self.error is None:
+            self.error = error
+        self._on_change()
+
+    def connect(self) -> None:
+        """Blocks for the handshake; failures arrive through `error`."""
+        self.client.connect(self._params)
+
+    def send(self, chunk: bytes) -> None:
+        self.client.stream(chunk)
+
+    def quiet_end_reason(self) -> str | None:
+        """Why the connection is gone though no error was reported, if it is."""
+        if self.began is None or self.error is not None:
+            return None
+        read_thread = getattr(self.client, "_read_thread", None)
+        if read_thread is not None and not read_thread.is_alive():
+            return "The service closed the connection without saying why."
+        return None
+
+    def stalled(self, stall_seconds: float) -> bool:
+        """Ping every half stall period; no pong within the other half means a stalled link."""
+        socket = getattr(self.client, "_websocket", None)
+        if socket is None or self.began is None:
+            return False
+        now = time.monotonic()
+        if self._ping is not None:
+            if self._ping.is_set():
+                self._ping = None
+            elif now - self._ping_sent_at > stall_seconds / 2:
+                return True
+        if self._ping is None and now - self._ping_sent_at > stall_seconds / 2:
+            try:
+                self._ping = socket.ping()
+            except Exception:  # a closed socket: the read thread will tell
+                return False
+            self._ping_sent_at = now
+        return False
+
+    def close(self, *, terminate: bool, timeout: float) -> None:
+        """Start closing on a helper thread (Terminate, wait for Termination, join the SDK's
+        threads); `wait_closed` bounds how long anyone waits for it."""
+        self._closer = threading.Thread(
+            target=self._disconnect, args=(terminate,), name=f"close-segment-{self.segment}",
+            daemon=True,
+        )
+        self._closer.start()
+        self._close_timeout = timeout
+
+    def _disconnect(self, terminate: bool) -> None:
+        try:
+            self.client.disconnect(terminate=terminate)
+        except Exception:
+            log.exception("segment %d: disconnect failed", self.segment)
+
+    def wait_closed(self) -> bool:
+        if self._closer is None:
+            return True
+        self._closer.join(self._close_timeout)
+        if self._closer.is_alive():
+            log.warning("segment %d: the SDK did not close in time; leaving it", self.segment)
+            return False
+        return True
