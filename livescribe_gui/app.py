@@ -76,6 +76,13 @@ def exit_without_lingering(code: int) -> None:
     sys.exit(code)
 
 
+def _log_thread_exception(args: threading.ExceptHookArgs) -> None:
+    """A helper thread died (the SDK's read thread does on a malformed message): the worker
+    notices and recovers; the details belong in the log, not on the screen."""
+    log.warning("thread %s ended with an error", getattr(args.thread, "name", "?"),
+                exc_info=(args.exc_type, args.exc_value, args.exc_traceback))  # type: ignore[arg-type]
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if sys.stderr is not None:
@@ -86,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
 
     keys = ApiKeyStore()
     logging_setup.configure(secret=keys.get, verbose=args.verbose)
+    threading.excepthook = _log_thread_exception
     log.info("LiveScribe %s starting", __version__)
 
     from PySide6.QtCore import QTimer
@@ -110,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     # Through the event loop: a signal that lands before app.exec() must still close the window.
     install_signal_handlers(lambda: QTimer.singleShot(0, window.close))
+    # Logging out: end the session (Terminate) before the session manager ends the process.
+    app.commitDataRequest.connect(lambda _manager: window.stop_session())
     if args.device:
         match = find_device(devices, name=args.device, substring=True)
         if match is not None:

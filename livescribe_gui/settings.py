@@ -42,6 +42,7 @@ class Settings:
     speech_model: str = "universal-streaming-english"
     format_turns: bool = True
     region: str = "default"
+    stop_after_silence_minutes: float = 0.0  # 0: keep listening however long it is quiet
     window_geometry: str = ""
 
     def replace(self, **changes: Any) -> Settings:
@@ -64,6 +65,8 @@ def _coerce(raw: dict[str, Any]) -> Settings:
             continue
         value = raw[field.name]
         expected = type(getattr(defaults, field.name))
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
         if isinstance(value, expected):
             values[field.name] = value
         else:

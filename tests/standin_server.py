@@ -9,6 +9,7 @@ paced by the audio received, like the real service. Everything received is recor
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 import uuid
@@ -20,6 +21,23 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import ServerConnection, serve
 
 SAMPLE_WIDTH = 2
+
+
+@dataclass(frozen=True)
+class Fault:
+    """What goes wrong on one connection, once `after_ms` of audio has arrived.
+
+    kind: "drop" (TCP reset, no close frame), "close" (close with `code`, no Termination),
+    "error" (Error frame with `code`, then close with it), "stall" (the link goes silent both
+    ways, pings included), "garbage" (a non-JSON frame, then one that breaks the SDK's schema),
+    "no_termination" / "slow_termination" (on Terminate: never / after `delay` s),
+    "http" (the handshake is refused with HTTP `code`).
+    """
+
+    kind: str
+    after_ms: int = 0
+    code: int = 1011
+    delay: float = 0.0
 
 
 @dataclass
@@ -37,6 +55,9 @@ class SessionRecord:
     terminate_received: bool = False
     closed: bool = False
     close_code: int | None = None
+    fault: Fault | None = None
+    fault_at: float | None = None
+    began_at: float | None = None
 
     @property
     def sample_rate(self) -> int:
@@ -47,24 +68,119 @@ class SessionRecord:
         return len(self.audio) / SAMPLE_WIDTH / self.sample_rate
 
 
+INJECTED_ON_AUDIO = {"drop", "close", "error", "stall", "garbage"}
+
+
+class FreezableProxy:
+    """A TCP relay in front of the server, so a test can make a link go silent both ways
+    (no data, no pings) while both sockets stay open: a stalled network."""
+
+    def __init__(self, port: int, upstream_port: int):
+        self._upstream = upstream_port
+        self._listener = socket.create_server(("127.0.0.1", port))
+        self.port = self._listener.getsockname()[1]
+        self._frozen: set[int] = set()
+        self._by_local_port: dict[int, list[socket.socket]] = {}
+        self._open: list[socket.socket] = []
+        self._closed = False
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        threading.Thread(target=self._accept, name="standin-proxy", daemon=True).start()
+
+    def freeze(self, upstream_local_port: int) -> None:
+        with self._lock:
+            self._frozen.add(upstream_local_port)
+
+    def close(self) -> None:
+        self._closed = True
+        self._listener.close()
+        with self._lock:
+            for sock in self._open:
+                try:
+                    sock.close()
+                except OSError:
+                    pass
+
+    def _accept(self) -> None:
+        while not self._closed:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self._upstream))
+            local_port = upstream.getsockname()[1]
+            with self._lock:
+                self._open += [client, upstream]
+            for src, dst in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(src, dst, local_port),
+                                 daemon=True).start()
+
+    def _pump(self, src: socket.socket, dst: socket.socket, key: int) -> None:
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                while key in self._frozen:
+                    if self._closed:
+                        return
+                    time.sleep(0.05)
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            if key not in self._frozen:
+                for sock in (src, dst):
+                    try:
+                        sock.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+
+
 def formatted(text: str) -> str:
     text = text.strip()
     return (text[:1].upper() + text[1:] + ".") if text else text
 
 
+class ScriptCursor:
+    """Which scripted turn comes next, across connections: like the real service, a new
+    session transcribes what it hears, so a turn the old one never finished is heard anew."""
+
+    def __init__(self, script: list[str]):
+        self.turns = [u.split() for u in script]
+        self.next_turn = 0
+        # Turns being spoken into a session that is still healthy; that session finishes
+        # them (a rollover's new session does not hear them again).
+        self.claims: dict[int, tuple[SessionRecord, int]] = {}
+
+    def first_turn_for_new_session(self) -> int:
+        live = [turn for record, turn in self.claims.values()
+                if not record.closed and record.fault_at is None]
+        return max([self.next_turn] + [t + 1 for t in live])
+
+
 class _ScriptedSession:
     """Emits the scripted turns word by word as audio arrives."""
 
-    def __init__(self, script: list[str], ms_per_word: int, format_turns: bool):
-        self.turns = [u.split() for u in script]
+    def __init__(self, cursor: ScriptCursor, record: SessionRecord, ms_per_word: int,
+                 format_turns: bool):
+        self.cursor = cursor
+        self.record = record
+        self.turns = cursor.turns
+        self.first_turn = cursor.first_turn_for_new_session()
         self.ms_per_word = ms_per_word
         self.format_turns = format_turns
         self.turn_order = 0
         self.words_shown = 0
         self.turn_started_ms = 0
 
+    @property
+    def _script_index(self) -> int:
+        return self.first_turn + self.turn_order
+
     def _words(self, count: int, final: bool) -> list[dict]:
-        words = self.turns[self.turn_order][:count]
+        words = self.turns[self._script_index][:count]
         start = self.turn_started_ms
         return [
             {
@@ -92,26 +208,29 @@ class _ScriptedSession:
 
     def finish_turn(self) -> list[dict]:
         """The final (and formatted) messages of the turn in progress, if it has words."""
-        if self.turn_order >= len(self.turns) or self.words_shown == 0:
+        if self._script_index >= len(self.turns) or self.words_shown == 0:
             return []
         messages = [self._turn(self.words_shown, end=True, formatted_text=False)]
         if self.format_turns:
             messages.append(self._turn(self.words_shown, end=True, formatted_text=True))
         self.turn_order += 1
+        self.cursor.next_turn = max(self.cursor.next_turn, self._script_index)
+        self.cursor.claims.pop(id(self), None)
         self.words_shown = 0
         return messages
 
     def advance(self, audio_ms: int) -> list[dict]:
         out: list[dict] = []
-        while self.turn_order < len(self.turns):
+        while self._script_index < len(self.turns):
             if self.words_shown == 0:
                 self.turn_started_ms = max(self.turn_started_ms, audio_ms - self.ms_per_word)
             due = (audio_ms - self.turn_started_ms) // self.ms_per_word
-            total = len(self.turns[self.turn_order])
+            total = len(self.turns[self._script_index])
             if due <= self.words_shown:
                 break
             if self.words_shown < total:
                 self.words_shown += 1
+                self.cursor.claims[id(self)] = (self.record, self._script_index)
                 out.append(self._turn(self.words_shown, end=False, formatted_text=False))
             else:
                 next_start = self.turn_started_ms + (total + 1) * self.ms_per_word
@@ -128,18 +247,34 @@ class StandInServer:
         script: list[str] | None = None,
         ms_per_word: int = 150,
         on_audio: Callable[[SessionRecord], None] | None = None,
+        faults: list[Fault | None] | None = None,
+        expires_in: int = 10800,
+        port: int = 0,
     ):
         self.api_key = api_key
-        self.script = script or []
         self.ms_per_word = ms_per_word
         self.on_audio = on_audio
+        self.faults = list(faults or [])
+        self.expires_in = expires_in
         self.sessions: list[SessionRecord] = []
+        self.cursor = ScriptCursor(script or [])
+        self._connections = 0
         self._changed = threading.Condition()
-        self._server = serve(self._handle, "127.0.0.1", 0)
-        self.port = self._server.socket.getsockname()[1]
+        self._server = serve(self._handle, "127.0.0.1", 0, process_request=self._handshake,
+                             ping_interval=None)
+        self._proxy = FreezableProxy(port, self._server.socket.getsockname()[1])
+        self.port = self._proxy.port
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="standin-server", daemon=True
         )
+
+    @property
+    def script(self) -> list[str]:
+        return [" ".join(t) for t in self.cursor.turns]
+
+    @script.setter
+    def script(self, utterances: list[str]) -> None:
+        self.cursor = ScriptCursor(utterances)
 
     @property
     def url(self) -> str:
@@ -147,11 +282,30 @@ class StandInServer:
 
     def __enter__(self) -> StandInServer:
         self._thread.start()
+        self._proxy.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._proxy.close()
         self._server.shutdown()
         self._thread.join(5)
+
+    def _next_fault(self) -> Fault | None:
+        with self._changed:
+            index = self._connections
+            self._connections += 1
+        return self.faults[index] if index < len(self.faults) else None
+
+    def _handshake(self, conn: ServerConnection, request):  # noqa: ANN001, ANN201
+        fault = self._next_fault()
+        conn.standin_fault = fault  # type: ignore[attr-defined]
+        if fault is not None and fault.kind == "http":
+            with self._changed:
+                self.sessions.append(SessionRecord(path=request.path, query={},
+                                                   authorization=None, fault=fault, closed=True))
+                self._changed.notify_all()
+            return conn.respond(fault.code, "refused by the stand-in\n")
+        return None
 
     def wait_until(self, predicate: Callable[[], bool], timeout: float = 20.0) -> bool:
         deadline = time.monotonic() + timeout
@@ -177,7 +331,8 @@ class StandInServer:
         parts = urlsplit(request.path)
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         record = SessionRecord(
-            path=parts.path, query=query, authorization=request.headers.get("Authorization")
+            path=parts.path, query=query, authorization=request.headers.get("Authorization"),
+            fault=getattr(conn, "standin_fault", None),
         )
         with self._changed:
             self.sessions.append(record)
@@ -200,10 +355,16 @@ class StandInServer:
             self._send(conn, record, {"type": "Error", "error_code": 3006, "error": "Bad request"})
             conn.close(3006, "Invalid request")
             return
-        begin = {"type": "Begin", "id": str(uuid.uuid4()), "expires_at": int(time.time()) + 10800}
+        begin = {"type": "Begin", "id": str(uuid.uuid4()),
+                 "expires_at": int(time.time()) + self.expires_in}
+        fault = record.fault
+        if fault is not None and fault.kind == "error" and fault.after_ms == 0:
+            self._inject(conn, record, fault)
+            return
         self._send(conn, record, begin)
+        record.began_at = time.monotonic()
         script = _ScriptedSession(
-            self.script, self.ms_per_word, record.query.get("format_turns") == "True"
+            self.cursor, record, self.ms_per_word, record.query.get("format_turns") == "True"
         )
         started = time.monotonic()
         for message in conn:
@@ -217,14 +378,24 @@ class StandInServer:
                 for turn in script.advance(audio_ms):
                     self._send(conn, record, turn)
                 self._notify()
+                if (fault is not None and record.fault_at is None
+                        and fault.kind in INJECTED_ON_AUDIO and audio_ms >= fault.after_ms):
+                    if self._inject(conn, record, fault):
+                        return
                 continue
             data = json.loads(message)
             record.messages.append(data)
             self._notify()
             if data.get("type") == "Terminate":
                 record.terminate_received = True
+                self._notify()
                 for turn in script.finish_turn():
                     self._send(conn, record, turn)
+                if fault is not None and fault.kind == "no_termination":
+                    self._wait_for_client_to_leave(conn, record)
+                    return
+                if fault is not None and fault.kind == "slow_termination":
+                    time.sleep(fault.delay)
                 self._send(conn, record, {
                     "type": "Termination",
                     "audio_duration_seconds": int(record.audio_seconds),
@@ -232,3 +403,40 @@ class StandInServer:
                 })
                 conn.close(1000, "")
                 return
+
+    def _inject(self, conn: ServerConnection, record: SessionRecord, fault: Fault) -> bool:
+        """Make the fault happen; True when the connection is over for this handler."""
+        record.fault_at = time.monotonic()
+        self._notify()
+        if fault.kind == "drop":
+            conn.socket.shutdown(socket.SHUT_RDWR)
+            conn.socket.close()
+            return True
+        if fault.kind == "close":
+            conn.close(fault.code, "")
+            return True
+        if fault.kind == "error":
+            self._send(conn, record, {"type": "Error", "error_code": fault.code,
+                                      "error": f"stand-in error {fault.code}"})
+            conn.close(fault.code, "")
+            return True
+        if fault.kind == "stall":
+            self._proxy.freeze(conn.remote_address[1])
+            self._wait_for_client_to_leave(conn, record)
+            return True
+        if fault.kind == "garbage":
+            conn.send("this is not JSON {")
+            conn.send(json.dumps({"type": "Turn", "turn_order": "not a number"}))
+            self._wait_for_client_to_leave(conn, record)
+            return True
+        return False
+
+    def _wait_for_client_to_leave(self, conn: ServerConnection, record: SessionRecord) -> None:
+        """Read (and record Terminate) until the client goes."""
+        try:
+            for message in conn:
+                if isinstance(message, str) and '"Terminate"' in message:
+                    record.terminate_received = True
+                    self._notify()
+        except ConnectionClosed:
+            pass

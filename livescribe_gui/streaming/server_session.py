@@ -122,10 +122,23 @@ class ServerSession:
         self._close_timeout = timeout
 
     def _disconnect(self, terminate: bool) -> None:
+        if terminate:
+            self._let_audio_drain()
         try:
             self.client.disconnect(terminate=terminate)
         except Exception:
             log.exception("segment %d: disconnect failed", self.segment)
+
+    def _let_audio_drain(self, timeout: float = 2.0) -> None:
+        """With its read thread gone, the SDK stops its writer at once on disconnect and drops
+        a Terminate queued behind audio; let the queued audio go out first."""
+        read_thread = getattr(self.client, "_read_thread", None)
+        writes = getattr(self.client, "_write_queue", None)
+        if read_thread is None or writes is None or read_thread.is_alive():
+            return
+        deadline = time.monotonic() + timeout
+        while not writes.empty() and time.monotonic() < deadline:
+            time.sleep(0.01)
 
     def wait_closed(self) -> bool:
         if self._closer is None:

@@ -53,6 +53,8 @@ log = logging.getLogger(__name__)
 class MainWindow(QMainWindow):
     status_changed = Signal(str)
     silence_hint_seconds = 5.0
+    stall_seconds = 8.0
+    rollover_margin_seconds = 120.0
 
     def __init__(
         self,
@@ -257,6 +259,9 @@ class MainWindow(QMainWindow):
             speech_model=self.settings.speech_model,
             format_turns=self.settings.format_turns,
             silence_hint_seconds=self.silence_hint_seconds,
+            stall_seconds=self.stall_seconds,
+            rollover_margin_seconds=self.rollover_margin_seconds,
+            stop_after_silence_seconds=self.settings.stop_after_silence_minutes * 60,
         )
         log.info("starting a session on input %r (%s)", device.name, device.host_api)
         self.controller.start(config)
@@ -347,15 +352,16 @@ class MainWindow(QMainWindow):
 
     def _on_session_ended(self, ended: SessionEnded) -> None:
         self._elapsed_timer.stop()
+        self._reconnect = None
         if self._error_shown:
             return
-        if ended.audio_seconds is not None:
+        if ended.auto_stopped:
+            self._set_status(
+                "Stopped after a long time without speech (you can change this in Settings)."
+            )
+        elif ended.audio_seconds is not None:
             duration = format_timestamp(int(ended.audio_seconds * 1000))
             self._set_status(f"Stopped. {duration} of audio transcribed.")
-        elif ended.auto_stopped:
-            self._set_status("Stopped after a long time without speech.")
-        elif self._listening_since is not None:
-            self._set_status("Stopped.")
         else:
             self._set_status("Stopped before the session began.")
 

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -65,12 +66,24 @@ class SettingsDialog(QDialog):
         self.format_check = QCheckBox("Punctuate and capitalise finished turns")
         self.format_check.setChecked(settings.format_turns)
 
+        self.auto_stop_spin = QDoubleSpinBox()
+        self.auto_stop_spin.setRange(0, 600)
+        self.auto_stop_spin.setDecimals(0)
+        self.auto_stop_spin.setSuffix(" min")
+        self.auto_stop_spin.setSpecialValueText("Never")
+        self.auto_stop_spin.setValue(settings.stop_after_silence_minutes)
+        self.auto_stop_spin.setToolTip(
+            "Stop listening (and stop paying for the session) after this long without speech. "
+            "A countdown shows in the status line first."
+        )
+
         form = QFormLayout()
         form.addRow("API key", key_row)
         form.addRow("", note)
         form.addRow("Speech model", self.model_combo)
         form.addRow("Data zone", self.region_combo)
         form.addRow("", self.format_check)
+        form.addRow("Stop when nobody speaks for", self.auto_stop_spin)
         form.addRow("", QLabel("Changes apply to the next session."))
 
         buttons = QDialogButtonBox(
@@ -94,4 +107,5 @@ class SettingsDialog(QDialog):
             speech_model=self.model_combo.currentData(),
             region=self.region_combo.currentData(),
             format_turns=self.format_check.isChecked(),
+            stop_after_silence_minutes=float(self.auto_stop_spin.value()),
         )
