@@ -111,10 +111,12 @@ def main(argv: list[str] | None = None) -> int:
     writer = settings.SettingsWriter()
     store = StoreWriter()
     store.mark_interrupted()
+    keys.load()
     devices = list_input_devices()
+    loaded = settings.load()
     window = MainWindow(
-        settings=settings.load(), settings_writer=writer, keys=keys, devices=devices,
-        store=store,
+        settings=loaded.settings, settings_writer=writer, keys=keys, devices=devices,
+        store=store, notice=loaded.notice,
     )
     # Through the event loop: a signal that lands before app.exec() must still close the window.
     install_signal_handlers(lambda: QTimer.singleShot(0, window.close))

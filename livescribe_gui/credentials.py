@@ -1,25 +1,104 @@
-"""The API key: from `ASSEMBLYAI_API_KEY`, or typed into the settings dialog and kept in memory.
+"""The API key: from `ASSEMBLYAI_API_KEY`, the OS credential store (keyring), or typed in.
 
-It is never written to disk by this module; the keyring comes later (see the secrets issue).
+Where no credential store exists (a bare Linux session), a typed key lives in memory for this
+run only, unless the user explicitly asks for a file readable only by them. The key is never
+written to the settings file, and never logged.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import stat
+from pathlib import Path
+
+import keyring
+import keyring.errors
+
+from livescribe_gui import paths
+
+log = logging.getLogger(__name__)
 
 ENV_VAR = "ASSEMBLYAI_API_KEY"
+SERVICE = "LiveScribe"
+ACCOUNT = "assemblyai-api-key"
+# Backends that are no real protection: treated as "no credential store".
+_INSECURE = ("keyring.backends.fail", "keyrings.alt.file")
+
+
+def key_file() -> Path:
+    return paths.config_dir() / "api-key"
+
+
+def keyring_available() -> bool:
+    backend = keyring.get_keyring()
+    return not type(backend).__module__.startswith(_INSECURE)
 
 
 class ApiKeyStore:
     def __init__(self) -> None:
-        self._entered = ""
+        self._key = ""
+        self.where = "nowhere"
 
     @property
     def from_environment(self) -> bool:
         return bool(os.environ.get(ENV_VAR, "").strip())
 
     def get(self) -> str:
-        return os.environ.get(ENV_VAR, "").strip() or self._entered
+        return os.environ.get(ENV_VAR, "").strip() or self._key
 
-    def set_entered(self, key: str) -> None:
-        self._entered = key.strip()
+    def load(self) -> None:
+        """Read a saved key (keyring first, then the opt-in file). Call off the GUI thread."""
+        if keyring_available():
+            try:
+                saved = keyring.get_password(SERVICE, ACCOUNT)
+            except keyring.errors.KeyringError as exc:
+                log.warning("credential store unavailable: %s", type(exc).__name__)
+                saved = None
+            if saved:
+                self._key, self.where = saved, "keyring"
+                return
+        try:
+            saved = key_file().read_text(encoding="utf-8").strip()
+        except OSError:
+            return
+        if saved:
+            self._key, self.where = saved, "file"
+
+    def save(self, key: str, *, allow_file: bool = False) -> str:
+        """Keep `key`; returns where it went: 'keyring', 'file' or 'memory'. Off the GUI thread."""
+        key = key.strip()
+        self._key = key
+        if keyring_available():
+            try:
+                if key:
+                    keyring.set_password(SERVICE, ACCOUNT, key)
+                else:
+                    keyring.delete_password(SERVICE, ACCOUNT)
+                self.where = "keyring"
+                key_file().unlink(missing_ok=True)
+                return self.where
+            except keyring.errors.PasswordDeleteError:
+                self.where = "keyring"
+                return self.where
+            except keyring.errors.KeyringError as exc:
+                log.warning("could not use the credential store: %s", type(exc).__name__)
+        if allow_file and key:
+            _write_private(key_file(), key)
+            self.where = "file"
+        else:
+            key_file().unlink(missing_ok=True)
+            self.where = "memory"
+        return self.where
+
+
+def _write_private(path: Path, text: str) -> None:
+    """A file only its owner can read, created that way (never briefly readable by others)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, stat.S_IRUSR | stat.S_IWUSR)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)

@@ -1,6 +1,8 @@
 """Typed settings with defaults, stored as JSON under the user config directory.
 
-The API key is deliberately not a field here: it never reaches the settings file.
+The file cannot hurt: a corrupt, unreadable or newer-version file is moved aside (kept for the
+user) and defaults are used; unknown keys are kept; invalid values fall back to defaults with
+a warning in the log; writes are atomic. The API key is deliberately not a field here.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ import json
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +22,14 @@ from livescribe_gui import paths
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SPEECH_MODELS = {
     "universal-streaming-english": "Universal Streaming (English): fast, low latency",
-    "universal-streaming-multilingual": "Universal Streaming (multilingual): several languages",
-    "u3-rt-pro": "Universal-3 Pro real-time: most accurate, arrives formatted",
+    "universal-streaming-multilingual":
+        "Universal Streaming (multilingual): English, Spanish, French, German, Italian, "
+        "Portuguese; detects the language",
+    "u3-rt-pro": "Universal-3 Pro real-time: most accurate, turns arrive formatted",
 }
 
 REGIONS = {
@@ -33,6 +38,17 @@ REGIONS = {
     "eu": ("European Union data zone", "streaming.eu.assemblyai.com"),
 }
 
+# end_of_turn_confidence_threshold, min_turn_silence (ms), max_turn_silence (ms)
+TURN_PRESETS = {
+    "aggressive": (0.4, 160, 400),
+    "balanced": (0.4, 400, 1280),
+    "conservative": (0.7, 800, 3600),
+}
+
+MAX_KEYTERMS = 100
+MAX_KEYTERM_CHARS = 50
+THEMES = ("system", "light", "dark")
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -40,13 +56,49 @@ class Settings:
     device_name: str = ""
     device_host_api: str = ""
     speech_model: str = "universal-streaming-english"
-    format_turns: bool = True
     region: str = "default"
+    format_turns: bool = True
+    keyterms: list[str] = field(default_factory=list)
+    turn_detection: str = "balanced"  # a TURN_PRESETS name, or "custom"
+    end_of_turn_confidence: float = 0.4
+    min_turn_silence_ms: int = 400
+    max_turn_silence_ms: int = 1280
+    filter_profanity: bool = False
+    speaker_labels: bool = False
+    max_speakers: int = 0  # 0: let the service decide
     stop_after_silence_minutes: float = 0.0  # 0: keep listening however long it is quiet
+    show_timestamps: bool = True
+    font_size: int = 0  # 0: the system's size, enlarged a little
+    theme: str = "system"
+    key_in_file: bool = False  # opted in to a private file where no keyring exists
     window_geometry: str = ""
+    # Keys this version does not know (from a newer one, or a hand edit): kept, never used.
+    unknown: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
+
+    def turn_silences(self) -> tuple[float, int, int]:
+        if self.turn_detection in TURN_PRESETS:
+            return TURN_PRESETS[self.turn_detection]
+        return self.end_of_turn_confidence, self.min_turn_silence_ms, self.max_turn_silence_ms
+
+
+@dataclass(frozen=True)
+class Loaded:
+    settings: Settings
+    notice: str = ""  # tell the user once, e.g. that a bad file was set aside
+
+
+def validate_keyterms(terms: list[str]) -> str:
+    """An empty string when the list is acceptable, else a sentence saying what to fix."""
+    if len(terms) > MAX_KEYTERMS:
+        return f"At most {MAX_KEYTERMS} key terms are allowed; this list has {len(terms)}."
+    long = [t for t in terms if len(t) > MAX_KEYTERM_CHARS]
+    if long:
+        return (f"Key terms can be at most {MAX_KEYTERM_CHARS} characters: "
+                f"“{long[0][:20]}…” is {len(long[0])}.")
+    return ""
 
 
 def streaming_host(settings: Settings) -> str:
@@ -57,58 +109,100 @@ def streaming_host(settings: Settings) -> str:
     return REGIONS.get(settings.region, REGIONS["default"])[1]
 
 
+def _v1_to_v2(raw: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 had no turn detection choice; it behaved like today's "balanced"."""
+    raw.setdefault("turn_detection", "balanced")
+    return raw
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+
+
+def _valid(name: str, value: Any) -> bool:
+    if name == "speech_model":
+        return value in SPEECH_MODELS
+    if name == "region":
+        return value in REGIONS
+    if name == "turn_detection":
+        return value in TURN_PRESETS or value == "custom"
+    if name == "theme":
+        return value in THEMES
+    if name == "keyterms":
+        return all(isinstance(t, str) for t in value) and not validate_keyterms(value)
+    if name in ("max_speakers", "font_size", "min_turn_silence_ms", "max_turn_silence_ms"):
+        return value >= 0
+    if name == "end_of_turn_confidence":
+        return 0.0 <= value <= 1.0
+    if name == "stop_after_silence_minutes":
+        return value >= 0
+    return True
+
+
 def _coerce(raw: dict[str, Any]) -> Settings:
     defaults = Settings()
+    known = {f.name for f in dataclasses.fields(Settings)} - {"unknown"}
     values: dict[str, Any] = {}
-    for field in dataclasses.fields(Settings):
-        if field.name not in raw:
-            continue
-        value = raw[field.name]
-        expected = type(getattr(defaults, field.name))
+    for name in known & raw.keys():
+        value = raw[name]
+        expected = type(getattr(defaults, name))
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
-        if isinstance(value, expected):
-            values[field.name] = value
+        if isinstance(value, bool) and expected is not bool:
+            value = None
+        if isinstance(value, expected) and _valid(name, value):
+            values[name] = value
         else:
-            log.warning("settings: ignoring %s of the wrong type", field.name)
-    settings = dataclasses.replace(defaults, **values)
-    if settings.speech_model not in SPEECH_MODELS:
-        log.warning("settings: unknown speech model, using the default")
-        settings = settings.replace(speech_model=defaults.speech_model)
-    if settings.region not in REGIONS:
-        settings = settings.replace(region=defaults.region)
-    return settings.replace(schema_version=SCHEMA_VERSION)
+            log.warning("settings: %s has an invalid value; using the default", name)
+    unknown = {k: v for k, v in raw.items() if k not in known and k != "unknown"}
+    values["schema_version"] = SCHEMA_VERSION
+    return dataclasses.replace(defaults, unknown=unknown, **values)
 
 
-def load(path: Path | None = None) -> Settings:
-    """Read settings; a missing or unreadable file gives defaults (a bad file is set aside)."""
+def _set_aside(path: Path, why: str) -> str:
+    aside = path.with_name(path.name + ".bad")
+    log.warning("settings: %s %s; moved to %s", path, why, aside)
+    try:
+        os.replace(path, aside)
+    except OSError:
+        log.warning("settings: could not move %s aside", path)
+        return f"The settings file {why} and could not be moved aside; defaults are in use."
+    return (f"The settings file {why}, so LiveScribe started with defaults. "
+            f"Your old file is kept as {aside}.")
+
+
+def load(path: Path | None = None) -> Loaded:
+    """Read settings; a missing file gives defaults, a bad one is set aside."""
     path = path or paths.settings_file()
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(raw, dict):
-            raise ValueError("settings file does not hold an object")
     except FileNotFoundError:
-        return Settings()
-    except (OSError, ValueError) as exc:
-        aside = path.with_name(path.name + ".corrupt")
-        log.warning("settings: %s is unreadable (%s); moved to %s", path, exc, aside)
-        try:
-            os.replace(path, aside)
-        except OSError:
-            log.warning("settings: could not move %s aside", path)
-        return Settings()
-    return _coerce(raw)
+        return Loaded(Settings())
+    except (OSError, ValueError):
+        return Loaded(Settings(), _set_aside(path, "could not be read"))
+    if not isinstance(raw, dict):
+        return Loaded(Settings(), _set_aside(path, "did not hold settings"))
+    version = raw.get("schema_version", 1)
+    if not isinstance(version, int) or version > SCHEMA_VERSION:
+        return Loaded(Settings(), _set_aside(path, "is from a newer LiveScribe"))
+    for step in range(max(version, 1), SCHEMA_VERSION):
+        raw = MIGRATIONS[step](raw)
+    return Loaded(_coerce(raw))
+
+
+def to_json(settings: Settings) -> str:
+    data = {k: v for k, v in dataclasses.asdict(settings).items() if k != "unknown"}
+    merged = {**settings.unknown, **data}
+    return json.dumps(merged, indent=2, sort_keys=True)
 
 
 def save(settings: Settings, path: Path | None = None) -> None:
     """Write atomically: a temp file in the same directory, fsync, then rename over the old one."""
     path = path or paths.settings_file()
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = json.dumps(dataclasses.asdict(settings), indent=2, sort_keys=True)
     fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(data + "\n")
+            fh.write(to_json(settings) + "\n")
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

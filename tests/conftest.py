@@ -91,7 +91,7 @@ def make_window(qtbot, standin, sinks):
         store = StoreWriter()
         stores.append(store)
         win = MainWindow(
-            settings=settings_module.load() if settings is None else settings,
+            settings=settings_module.load().settings if settings is None else settings,
             settings_writer=writer, keys=ApiKeyStore(),
             devices=list_input_devices() if devices is None else devices,
             store=store,

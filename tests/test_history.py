@@ -13,6 +13,7 @@ from livescribe_gui.transcript import history, store
 from livescribe_gui.ui.history_window import HistoryWindow
 from tests.standin_server import formatted
 from tests.test_app_process import launch
+from tests.test_live_session import transcribe_whole_script
 from tests.test_store import final
 
 SCRIPT = ["first we review the budget", "then the travel plans for spring",
@@ -128,12 +129,7 @@ def test_history_export(qtbot, filled_store, tmp_path):
 
 @pytest.mark.script("export me after the session", "and this as well")
 def test_main_window_exports_the_session_it_showed(qtbot, window, standin, tmp_path):
-    with qtbot.waitSignal(window.controller.session_started, timeout=15000):
-        window.start_session()
-    qtbot.waitUntil(lambda: len(window.transcript.turns) == 2
-                    and window.transcript.turns[1].formatted, timeout=20000)
-    with qtbot.waitSignal(window.controller.finished, timeout=15000):
-        window.stop_session()
+    transcribe_whole_script(qtbot, window, turns=2)
     with qtbot.waitSignal(window.exporter.finished, timeout=10000):
         window.export_to(tmp_path / "out.srt", "srt")
     assert window.status_label.text() == f"Exported to {tmp_path / 'out.srt'}."

@@ -20,6 +20,14 @@ def stop_and_wait(qtbot, win: MainWindow) -> None:
         win.stop_session()
 
 
+def transcribe_whole_script(qtbot, win: MainWindow, turns: int) -> None:
+    """Start, wait until `turns` formatted final turns are shown, stop (with Terminate)."""
+    start_and_wait_listening(qtbot, win)
+    shown = win.transcript.turns
+    qtbot.waitUntil(lambda: len(shown) == turns and shown[-1].formatted, timeout=20000)
+    stop_and_wait(qtbot, win)
+
+
 @pytest.mark.script("hello world this is a test", "second turn here")
 def test_words_appear_settle_and_session_ends_with_terminate(qtbot, window, standin):
     start_and_wait_listening(qtbot, window)
@@ -76,10 +84,7 @@ def _tone_end(session) -> int:
 def test_copy_transcript_puts_plain_text_on_clipboard(qtbot, window, standin):
     from PySide6.QtGui import QGuiApplication
 
-    start_and_wait_listening(qtbot, window)
-    turns = window.transcript.turns
-    qtbot.waitUntil(lambda: len(turns) == 1 and turns[0].formatted, timeout=20000)
-    stop_and_wait(qtbot, window)
+    transcribe_whole_script(qtbot, window, turns=1)
     window.copy_action.trigger()
     assert QGuiApplication.clipboard().text() == "[00:00] Copy me please."
 

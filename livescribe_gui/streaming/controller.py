@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 
 from livescribe_gui.streaming.events import SessionConfig
+from livescribe_gui.streaming.options import StreamingOptions
 from livescribe_gui.streaming.worker import TranscriptionWorker
 from livescribe_gui.transcript.store import StoreWriter
 
@@ -61,6 +62,10 @@ class SessionController(QObject):
         thread.finished.connect(self._on_thread_finished)
         self._thread, self._worker = thread, worker
         thread.start()
+
+    def update_options(self, options: StreamingOptions) -> None:
+        if self._worker is not None:
+            self._worker.update_options(options)
 
     def stop(self) -> None:
         """Ask the session to end; returns at once. Watch `finished`."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from livescribe_gui.audio.devices import InputDevice
+from livescribe_gui.streaming.options import StreamingOptions
 
 
 @dataclass(frozen=True)
@@ -14,8 +15,7 @@ class SessionConfig:
     device: InputDevice
     api_key: str = field(repr=False)
     host: str
-    speech_model: str
-    format_turns: bool = True
+    options: StreamingOptions
     silence_hint_seconds: float = 5.0
     stall_seconds: float = 8.0
     rollover_margin_seconds: float = 120.0

@@ -17,13 +17,7 @@ import logging
 import threading
 import time
 
-from assemblyai.streaming.v3 import (
-    Encoding,
-    SpeechModel,
-    StreamingClientOptions,
-    StreamingParameters,
-    TurnEvent,
-)
+from assemblyai.streaming.v3 import StreamingClientOptions, TurnEvent
 from PySide6.QtCore import QObject, Signal, Slot
 
 from livescribe_gui.audio.capture import AudioCapture, DeviceError
@@ -43,6 +37,11 @@ from livescribe_gui.streaming.events import (
     WordTiming,
 )
 from livescribe_gui.streaming.ledger import AudioLedger
+from livescribe_gui.streaming.options import (
+    StreamingOptions,
+    connection_parameters,
+    update_parameters,
+)
 from livescribe_gui.streaming.pacing import RealTimePacer
 from livescribe_gui.streaming.server_session import ServerSession
 from livescribe_gui.transcript.model import final_turn
@@ -109,6 +108,9 @@ class TranscriptionWorker(QObject):
         self._recording_id: int | None = None
         self._closing: list[ServerSession] = []
         self._next_segment = 0
+        self._options = config.options
+        self._options_lock = threading.Lock()
+        self._current: ServerSession | None = None
         self._last_level_at = 0.0
         self._silence = SilenceTracker()
         self._silence_reported = False
@@ -187,13 +189,14 @@ class TranscriptionWorker(QObject):
                 return lost
         return None
 
-    def _params(self) -> StreamingParameters:
-        return StreamingParameters(
-            sample_rate=SESSION_RATE,
-            encoding=Encoding.pcm_s16le,
-            speech_model=SpeechModel(self._config.speech_model),
-            format_turns=self._config.format_turns,
-        )
+    def update_options(self, options: StreamingOptions) -> None:
+        """Thread-safe: options the protocol can change mid-session go out at once
+        (UpdateConfiguration); every later server session starts with all of them."""
+        with self._options_lock:
+            self._options = options
+            session = self._current
+        if session is not None and session.began is not None:
+            session.client.set_params(update_parameters(options))
 
     def _open_session(
         self, capture: AudioCapture
@@ -209,7 +212,7 @@ class TranscriptionWorker(QObject):
                 max_connection_retries=0,
                 terminate_timeout=self._terminate_timeout,
             ),
-            params=self._params(),
+            params=connection_parameters(self._options),
             on_turn=self._on_turn,
             on_change=self._wake.set,
         )
@@ -232,6 +235,8 @@ class TranscriptionWorker(QObject):
                 return None, None
             return None, classify(session.error, host=self._config.host)
         self._next_segment += 1
+        with self._options_lock:
+            self._current = session
         self._session_began(session, capture)
         return session, None
 
@@ -395,7 +400,7 @@ class TranscriptionWorker(QObject):
         try:
             self._recording_id = int(
                 self._store.begin_session(
-                    device=capture.device.name, speech_model=self._config.speech_model
+                    device=capture.device.name, speech_model=self._options.speech_model
                 ).result(10)
             )
         except Exception:

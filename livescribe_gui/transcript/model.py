@@ -82,6 +82,9 @@ class Transcript:
     def partial_text(self) -> str:
         return self._partial.transcript if self._partial else ""
 
+    def live_line(self) -> PartialChanged:
+        return self._partial_change()
+
     def drop_partial(self) -> list[Change]:
         """The connection broke mid-turn: the live line goes (the turn is heard again)."""
         if self._partial is None:

@@ -10,7 +10,7 @@ import logging
 import sys
 import time
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from livescribe_gui import diagnostics
 from livescribe_gui.audio.devices import InputDevice, find_device
 from livescribe_gui.audio.preview import LevelPreview
 from livescribe_gui.audio.scanner import DeviceScanner
@@ -38,6 +39,7 @@ from livescribe_gui.streaming.events import (
     StreamFailure,
     TurnUpdate,
 )
+from livescribe_gui.streaming.options import needs_new_session, streaming_options
 from livescribe_gui.transcript.model import Transcript, format_timestamp
 from livescribe_gui.transcript.store import StoreWriter
 from livescribe_gui.ui.device_picker import DevicePicker
@@ -52,6 +54,7 @@ log = logging.getLogger(__name__)
 
 class MainWindow(QMainWindow):
     status_changed = Signal(str)
+    key_saved = Signal(str)  # where the key went: keyring, file or memory
     silence_hint_seconds = 5.0
     stall_seconds = 8.0
     rollover_margin_seconds = 120.0
@@ -64,6 +67,7 @@ class MainWindow(QMainWindow):
         keys: ApiKeyStore,
         devices: list[InputDevice],
         store: StoreWriter | None = None,
+        notice: str = "",
     ):
         super().__init__()
         self.setWindowTitle("LiveScribe")
@@ -99,8 +103,10 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(QByteArray.fromBase64(settings.window_geometry.encode()))
         else:
             self.resize(760, 520)
-        self._set_status("Ready. Choose an input and press Start.")
+        self._set_status(notice or "Ready. Choose an input and press Start.")
         self._tell_if_remembered_device_is_missing(devices)
+        self._key_pool = QThreadPool(self)
+        self._apply_display()
 
     # -- construction -----------------------------------------------------------------------
     def _build_widgets(self, devices: list[InputDevice]) -> None:
@@ -173,6 +179,10 @@ class MainWindow(QMainWindow):
                        self.history_action, self.settings_action, quit_action):
             file_menu.addAction(action)
             self.addAction(action)
+        help_menu = self.menuBar().addMenu("&Help")
+        self.diagnostics_action = QAction("Copy &diagnostics", self)
+        self.diagnostics_action.triggered.connect(self.copy_diagnostics)
+        help_menu.addAction(self.diagnostics_action)
         session_menu = self.menuBar().addMenu("&Session")
         self.toggle_action = QAction("&Start listening", self)
         self.toggle_action.setShortcut(QKeySequence("Ctrl+Return"))
@@ -200,6 +210,7 @@ class MainWindow(QMainWindow):
         c.auto_stop_warning.connect(self._on_auto_stop_warning)
         c.store_failed.connect(self._set_status)
         self.exporter.finished.connect(lambda ok, message: self._set_status(message))
+        self.key_saved.connect(self._on_key_saved)
         self.preview.level_measured.connect(self._on_preview_level)
         self.preview.unavailable.connect(self._on_preview_unavailable)
         self.scanner.scanned.connect(self._on_devices_scanned)
@@ -256,8 +267,7 @@ class MainWindow(QMainWindow):
             device=device,
             api_key=key,
             host=streaming_host(self.settings),
-            speech_model=self.settings.speech_model,
-            format_turns=self.settings.format_turns,
+            options=streaming_options(self.settings),
             silence_hint_seconds=self.silence_hint_seconds,
             stall_seconds=self.stall_seconds,
             rollover_margin_seconds=self.rollover_margin_seconds,
@@ -309,10 +319,45 @@ class MainWindow(QMainWindow):
         self._history_window.show()
         self._history_window.raise_()
 
-    def open_settings(self) -> None:
+    def open_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.settings, self._keys, self)
-        dialog.accepted.connect(lambda: self._apply_settings(dialog.result_settings()))
+        dialog.accepted.connect(
+            lambda: self.apply_settings(dialog.result_settings(), key=dialog.entered_key())
+        )
         dialog.open()
+        return dialog
+
+    def apply_settings(self, settings: Settings, *, key: str | None = None) -> None:
+        """Take edited settings: save them, keep the key safe (off the GUI thread), apply
+        what a running session can change at once, and redraw if the display changed."""
+        previous = self.settings
+        self.settings = settings
+        self._writer.save(settings)
+        if key is not None and not self._keys.from_environment and key != self._keys.get():
+            self._key_pool.start(_KeySave(self._keys, key, settings.key_in_file, self))
+        if self.controller.running:
+            old, new = streaming_options(previous), streaming_options(settings)
+            if old != new:
+                self.controller.update_options(new)
+                note = ("Applied now" + (", except the speech model and speaker labels, which "
+                                         "apply to the next session" if needs_new_session(old, new)
+                                         else "") + ".")
+                self._set_status_note(note)
+        display = ("show_timestamps", "font_size", "theme")
+        if any(getattr(previous, name) != getattr(settings, name) for name in display):
+            self._apply_display()
+
+    def _apply_display(self) -> None:
+        self.view.show_timestamps = self.settings.show_timestamps
+        self.view.set_text_size(self.settings.font_size)
+        self.view.show_all(self.transcript.turns, self.transcript.live_line())
+        apply_theme(self.settings.theme)
+
+    def copy_diagnostics(self) -> None:
+        text = diagnostics.gather(devices=self.device_combo.devices(), settings=self.settings,
+                                  secret=self._keys.get())
+        QGuiApplication.clipboard().setText(text)
+        self._set_status_note("Diagnostics copied (the API key is left out).")
 
     # -- controller events ------------------------------------------------------------------
     def _on_session_started(self, started: SessionStarted) -> None:
@@ -340,6 +385,14 @@ class MainWindow(QMainWindow):
 
     def _on_turn(self, update: TurnUpdate) -> None:
         self.view.apply(self.transcript.apply(update))
+
+    def _on_key_saved(self, where: str) -> None:
+        notes = {
+            "keyring": "API key saved in the system's credential store.",
+            "file": "API key saved in a file only you can read.",
+            "memory": "API key kept for this run only (no credential store on this system).",
+        }
+        self._set_status_note(notes.get(where, ""))
 
     def _on_recording_started(self, recording_id: int) -> None:
         self.recording_id = recording_id
@@ -401,10 +454,6 @@ class MainWindow(QMainWindow):
             self._restart_preview()
 
     # -- helpers ----------------------------------------------------------------------------
-    def _apply_settings(self, settings: Settings) -> None:
-        self.settings = settings
-        self._writer.save(settings)
-
     def _set_running_ui(self, running: bool) -> None:
         self.start_button.setText("Stop" if running else "Start")
         self.start_button.setEnabled(True)
@@ -469,9 +518,28 @@ class MainWindow(QMainWindow):
         self._writer.save(self.settings)
         self.scanner.wait()
         self.exporter.wait()
+        self._key_pool.waitForDone(10000)
         if self._history_window is not None:
             self._history_window.close()
         event.accept()
+
+
+class _KeySave(QRunnable):
+    """Keyring calls can block (D-Bus): they run on a pool thread."""
+
+    def __init__(self, keys: ApiKeyStore, key: str, allow_file: bool, window: MainWindow):
+        super().__init__()
+        self._keys, self._key, self._allow_file = keys, key, allow_file
+        self._window = window
+
+    def run(self) -> None:
+        where = self._keys.save(self._key, allow_file=self._allow_file)
+        self._window.key_saved.emit(where)
+
+
+def apply_theme(theme: str) -> None:
+    schemes = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}
+    QGuiApplication.styleHints().setColorScheme(schemes.get(theme, Qt.ColorScheme.Unknown))
 
 
 def reconnect_status(reconnecting: Reconnecting, due: float) -> str:

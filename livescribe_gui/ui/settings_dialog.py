@@ -1,7 +1,10 @@
-"""Settings: the API key (kept in memory only for now), speech model and data zone."""
+"""Settings: the API key (OS credential store), recognition options, session and display.
+
+Options the protocol lets a running session change apply at once; the dialog says which."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -12,15 +15,41 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
+    QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from livescribe_gui.credentials import ENV_VAR, ApiKeyStore
-from livescribe_gui.settings import REGIONS, SPEECH_MODELS, Settings
+from livescribe_gui.credentials import ENV_VAR, ApiKeyStore, keyring_available
+from livescribe_gui.settings import (
+    REGIONS,
+    SPEECH_MODELS,
+    THEMES,
+    TURN_PRESETS,
+    Settings,
+    streaming_host,
+    validate_keyterms,
+)
+from livescribe_gui.streaming.key_check import check_key
+from livescribe_gui.streaming.options import LIVE_OPTIONS, NEXT_SESSION_OPTIONS
 
 KEYS_URL = "https://www.assemblyai.com/dashboard/api-keys"
+
+
+class _KeyTest(QRunnable):
+    def __init__(self, relay: _Relay, key: str, host: str):
+        super().__init__()
+        self._relay, self._key, self._host = relay, key, host
+
+    def run(self) -> None:
+        self._relay.done.emit(check_key(self._key, host=self._host))
+
+
+class _Relay(QObject):
+    done = Signal(str)
 
 
 class SettingsDialog(QDialog):
@@ -29,83 +58,241 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("LiveScribe Settings")
         self._settings = settings
         self._keys = keys
+        self._pool = QThreadPool(self)
+        self._relay = _Relay(self)
+        self._relay.done.connect(self._show_key_result)
+        tabs = QTabWidget()
+        tabs.addTab(self._account_tab(), "Account")
+        tabs.addTab(self._recognition_tab(), "Recognition")
+        tabs.addTab(self._display_tab(), "Display")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        applies = QLabel(f"Changes to {LIVE_OPTIONS} apply at once, even while listening; "
+                         f"changes to the {NEXT_SESSION_OPTIONS} apply to the next session.")
+        applies.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(tabs)
+        layout.addWidget(applies)
+        layout.addWidget(self.buttons)
+        self._validate()
 
+    # -- tabs -------------------------------------------------------------------------------
+    def _account_tab(self) -> QWidget:
         self.key_edit = QLineEdit()
         self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.key_edit.setPlaceholderText("Paste your AssemblyAI API key")
-        show = QPushButton("Show")
-        show.setCheckable(True)
-        show.toggled.connect(self._toggle_key_visible)
+        self.show_key = QPushButton("Show")
+        self.show_key.setCheckable(True)
+        self.show_key.toggled.connect(self._toggle_key_visible)
+        self.test_key_button = QPushButton("Test key")
+        self.test_key_button.clicked.connect(self.test_key)
         key_row = QHBoxLayout()
-        key_row.addWidget(self.key_edit)
-        key_row.addWidget(show)
-        if keys.from_environment:
+        key_row.addWidget(self.key_edit, 1)
+        key_row.addWidget(self.show_key)
+        key_row.addWidget(self.test_key_button)
+        self.key_file_check = QCheckBox("Save it in a file only you can read")
+        self.key_file_check.setChecked(self._settings.key_in_file)
+        if self._keys.from_environment:
             self.key_edit.setEnabled(False)
-            show.setEnabled(False)
-            key_note = f"The key comes from the {ENV_VAR} environment variable."
+            self.show_key.setEnabled(False)
+            self.key_file_check.setVisible(False)
+            where = f"The key comes from the {ENV_VAR} environment variable, which wins."
+        elif keyring_available():
+            self.key_edit.setText(self._keys.get())
+            self.key_file_check.setVisible(False)
+            where = "The key is kept in your system's credential store."
         else:
-            self.key_edit.setText(keys.get())
-            key_note = (
-                f'Get a key at <a href="{KEYS_URL}">assemblyai.com</a>. '
-                "It is kept in memory for this run only."
-            )
-        note = QLabel(key_note)
-        note.setOpenExternalLinks(True)
-        note.setWordWrap(True)
-
-        self.model_combo = QComboBox()
-        for model, description in SPEECH_MODELS.items():
-            self.model_combo.addItem(description, model)
-        self.model_combo.setCurrentIndex(max(0, self.model_combo.findData(settings.speech_model)))
+            self.key_edit.setText(self._keys.get())
+            where = ("No credential store was found on this system, so the key is kept for "
+                     "this run only, unless you save it in a file only you can read.")
+        self.key_where = QLabel(f'{where} Get a key at <a href="{KEYS_URL}">assemblyai.com</a>.')
+        self.key_where.setOpenExternalLinks(True)
+        self.key_where.setWordWrap(True)
+        self.key_result = QLabel()
+        self.key_result.setWordWrap(True)
 
         self.region_combo = QComboBox()
         for region, (label, host) in REGIONS.items():
             self.region_combo.addItem(f"{label} — {host}", region)
-        self.region_combo.setCurrentIndex(max(0, self.region_combo.findData(settings.region)))
+        self.region_combo.setCurrentIndex(max(0, self.region_combo.findData(self._settings.region)))
+
+        form = QFormLayout()
+        form.addRow("API key", key_row)
+        form.addRow("", self.key_where)
+        form.addRow("", self.key_file_check)
+        form.addRow("", self.key_result)
+        form.addRow("Data zone", self.region_combo)
+        return self._page(form)
+
+    def _recognition_tab(self) -> QWidget:
+        s = self._settings
+        self.model_combo = QComboBox()
+        for model, description in SPEECH_MODELS.items():
+            self.model_combo.addItem(description, model)
+        self.model_combo.setCurrentIndex(max(0, self.model_combo.findData(s.speech_model)))
+
+        self.keyterms_edit = QPlainTextEdit("\n".join(s.keyterms))
+        self.keyterms_edit.setPlaceholderText("Names and jargon to listen for, one per line")
+        self.keyterms_edit.setMaximumHeight(90)
+        self.keyterms_edit.textChanged.connect(self._validate)
+        self.keyterms_problem = QLabel()
+        self.keyterms_problem.setWordWrap(True)
+
+        self.turn_combo = QComboBox()
+        for preset, label in (("aggressive", "Quick (ends turns at short pauses)"),
+                              ("balanced", "Balanced"),
+                              ("conservative", "Patient (waits through long pauses)"),
+                              ("custom", "Custom")):
+            self.turn_combo.addItem(label, preset)
+        self.turn_combo.setCurrentIndex(self.turn_combo.findData(s.turn_detection))
+        self.confidence_spin = QDoubleSpinBox()
+        self.confidence_spin.setRange(0.0, 1.0)
+        self.confidence_spin.setSingleStep(0.05)
+        self.min_silence_spin = QSpinBox()
+        self.min_silence_spin.setRange(0, 10_000)
+        self.min_silence_spin.setSuffix(" ms")
+        self.max_silence_spin = QSpinBox()
+        self.max_silence_spin.setRange(0, 10_000)
+        self.max_silence_spin.setSuffix(" ms")
+        confidence, low, high = s.turn_silences()
+        self.confidence_spin.setValue(confidence)
+        self.min_silence_spin.setValue(low)
+        self.max_silence_spin.setValue(high)
+        self.turn_combo.currentIndexChanged.connect(self._turn_preset_changed)
+        self._turn_preset_changed()
 
         self.format_check = QCheckBox("Punctuate and capitalise finished turns")
-        self.format_check.setChecked(settings.format_turns)
-
+        self.format_check.setChecked(s.format_turns)
+        self.profanity_check = QCheckBox("Filter profanity")
+        self.profanity_check.setChecked(s.filter_profanity)
+        self.speakers_check = QCheckBox("Label speakers")
+        self.speakers_check.setChecked(s.speaker_labels)
+        self.max_speakers_spin = QSpinBox()
+        self.max_speakers_spin.setRange(0, 10)
+        self.max_speakers_spin.setSpecialValueText("Any number")
+        self.max_speakers_spin.setValue(s.max_speakers)
         self.auto_stop_spin = QDoubleSpinBox()
         self.auto_stop_spin.setRange(0, 600)
         self.auto_stop_spin.setDecimals(0)
         self.auto_stop_spin.setSuffix(" min")
         self.auto_stop_spin.setSpecialValueText("Never")
-        self.auto_stop_spin.setValue(settings.stop_after_silence_minutes)
+        self.auto_stop_spin.setValue(s.stop_after_silence_minutes)
         self.auto_stop_spin.setToolTip(
             "Stop listening (and stop paying for the session) after this long without speech. "
             "A countdown shows in the status line first."
         )
 
         form = QFormLayout()
-        form.addRow("API key", key_row)
-        form.addRow("", note)
         form.addRow("Speech model", self.model_combo)
-        form.addRow("Data zone", self.region_combo)
+        form.addRow("Key terms", self.keyterms_edit)
+        form.addRow("", self.keyterms_problem)
+        form.addRow("Turn detection", self.turn_combo)
+        form.addRow("  End-of-turn confidence", self.confidence_spin)
+        form.addRow("  Shortest pause", self.min_silence_spin)
+        form.addRow("  Longest pause", self.max_silence_spin)
         form.addRow("", self.format_check)
+        form.addRow("", self.profanity_check)
+        form.addRow("", self.speakers_check)
+        form.addRow("  At most this many speakers", self.max_speakers_spin)
         form.addRow("Stop when nobody speaks for", self.auto_stop_spin)
-        form.addRow("", QLabel("Changes apply to the next session."))
+        return self._page(form)
 
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
+    def _display_tab(self) -> QWidget:
+        s = self._settings
+        self.timestamps_check = QCheckBox("Show time stamps")
+        self.timestamps_check.setChecked(s.show_timestamps)
+        self.font_spin = QSpinBox()
+        self.font_spin.setRange(0, 48)
+        self.font_spin.setSpecialValueText("System size")
+        self.font_spin.setSuffix(" pt")
+        self.font_spin.setValue(s.font_size)
+        self.theme_combo = QComboBox()
+        for theme in THEMES:
+            self.theme_combo.addItem(theme.capitalize(), theme)
+        self.theme_combo.setCurrentIndex(max(0, self.theme_combo.findData(s.theme)))
+        form = QFormLayout()
+        form.addRow("", self.timestamps_check)
+        form.addRow("Transcript text size", self.font_spin)
+        form.addRow("Colours", self.theme_combo)
+        return self._page(form)
 
+    @staticmethod
+    def _page(form: QFormLayout) -> QWidget:
+        page = QWidget()
+        page.setLayout(form)
+        return page
+
+    # -- behaviour --------------------------------------------------------------------------
     def _toggle_key_visible(self, visible: bool) -> None:
         mode = QLineEdit.EchoMode.Normal if visible else QLineEdit.EchoMode.Password
         self.key_edit.setEchoMode(mode)
+        self.show_key.setText("Hide" if visible else "Show")
+
+    def _turn_preset_changed(self) -> None:
+        preset = self.turn_combo.currentData()
+        custom = preset == "custom"
+        for spin in (self.confidence_spin, self.min_silence_spin, self.max_silence_spin):
+            spin.setEnabled(custom)
+        if not custom:
+            confidence, low, high = TURN_PRESETS[preset]
+            self.confidence_spin.setValue(confidence)
+            self.min_silence_spin.setValue(low)
+            self.max_silence_spin.setValue(high)
+
+    def keyterms(self) -> list[str]:
+        return [line.strip() for line in self.keyterms_edit.toPlainText().splitlines()
+                if line.strip()]
+
+    def _validate(self) -> None:
+        problem = validate_keyterms(self.keyterms())
+        self.keyterms_problem.setText(problem)
+        self.keyterms_problem.setVisible(bool(problem))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problem)
+
+    def entered_key(self) -> str:
+        return self._keys.get() if self._keys.from_environment else self.key_edit.text().strip()
+
+    def test_key(self) -> None:
+        key = self.entered_key()
+        if not key:
+            self._show_key_result("Paste a key first.")
+            return
+        self.test_key_button.setEnabled(False)
+        self.key_result.setText("Testing the key…")
+        host = streaming_host(self.result_settings())
+        self._pool.start(_KeyTest(self._relay, key, host))
+
+    def _show_key_result(self, message: str) -> None:
+        self.test_key_button.setEnabled(True)
+        self.key_result.setText(message)
 
     def result_settings(self) -> Settings:
-        """The settings as edited; also hands an entered key to the in-memory key store."""
-        if not self._keys.from_environment:
-            self._keys.set_entered(self.key_edit.text())
+        custom = self.turn_combo.currentData() == "custom"
         return self._settings.replace(
             speech_model=self.model_combo.currentData(),
             region=self.region_combo.currentData(),
             format_turns=self.format_check.isChecked(),
+            keyterms=self.keyterms(),
+            turn_detection=self.turn_combo.currentData(),
+            end_of_turn_confidence=self.confidence_spin.value() if custom
+            else self._settings.end_of_turn_confidence,
+            min_turn_silence_ms=self.min_silence_spin.value() if custom
+            else self._settings.min_turn_silence_ms,
+            max_turn_silence_ms=self.max_silence_spin.value() if custom
+            else self._settings.max_turn_silence_ms,
+            filter_profanity=self.profanity_check.isChecked(),
+            speaker_labels=self.speakers_check.isChecked(),
+            max_speakers=self.max_speakers_spin.value(),
             stop_after_silence_minutes=float(self.auto_stop_spin.value()),
+            show_timestamps=self.timestamps_check.isChecked(),
+            font_size=self.font_spin.value(),
+            theme=self.theme_combo.currentData(),
+            key_in_file=self.key_file_check.isChecked() and not keyring_available(),
         )
+
+    def done(self, result: int) -> None:  # noqa: D102 (Qt override)
+        self._pool.waitForDone(15000)
+        super().done(result)

@@ -27,12 +27,25 @@ class TranscriptView(QPlainTextEdit):
         self.setUndoRedoEnabled(False)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setPlaceholderText("Press Start, and what is said will appear here.")
-        font = self.font()
-        font.setPointSizeF(max(font.pointSizeF(), 10.0) * 1.3)
-        self.setFont(font)
+        self._system_point_size = max(self.font().pointSizeF(), 10.0) * 1.3
+        self.show_timestamps = True
         self._blocks_used = 0
         self._has_partial = False
+        self.set_text_size(0)
+
+    def set_text_size(self, points: int) -> None:
+        """0 means the system's size, enlarged a little for reading at a distance."""
+        font = self.font()
+        font.setPointSizeF(points or self._system_point_size)
+        self.setFont(font)
         self._make_formats()
+
+    def show_all(self, turns: list[FinalTurn], partial: PartialChanged | None = None) -> None:
+        """Render a whole transcript afresh (after a display setting changed, or to open one)."""
+        self.clear_transcript()
+        self.apply([TurnAdded(i, t) for i, t in enumerate(turns)])
+        if partial is not None and partial.text:
+            self.apply([partial])
 
     def _make_formats(self) -> None:
         text_color = self.palette().color(QPalette.ColorRole.Text)
@@ -92,7 +105,8 @@ class TranscriptView(QPlainTextEdit):
             self._has_partial = True
             cursor = self._select_block(number)
             cursor.beginEditBlock()
-            cursor.insertText(format_timestamp(change.start_ms) + "   ", self.time_format)
+            if self.show_timestamps:
+                cursor.insertText(format_timestamp(change.start_ms) + "   ", self.time_format)
             cursor.insertText(change.text, self.partial_format)
             cursor.endEditBlock()
         elif self._has_partial:
@@ -102,7 +116,8 @@ class TranscriptView(QPlainTextEdit):
     def _write_final(self, number: int, turn: FinalTurn) -> None:
         cursor = self._select_block(number)
         cursor.beginEditBlock()
-        cursor.insertText(format_timestamp(turn.start_ms) + "   ", self.time_format)
+        if self.show_timestamps:
+            cursor.insertText(format_timestamp(turn.start_ms) + "   ", self.time_format)
         if turn.speaker:
             cursor.insertText(f"Speaker {turn.speaker}: ", self.speaker_format)
         cursor.insertText(turn.text, self.final_format)

@@ -1,0 +1,47 @@
+"""What to paste into a bug report: versions, devices, settings and recent log lines, with
+the API key removed wherever it might appear."""
+
+from __future__ import annotations
+
+import platform
+import sys
+
+import assemblyai
+import PySide6
+import sounddevice as sd
+from PySide6.QtCore import qVersion
+
+from livescribe_gui import __version__, paths
+from livescribe_gui.audio.devices import InputDevice
+from livescribe_gui.settings import Settings, to_json
+
+LOG_LINES = 60
+
+
+def _recent_log() -> list[str]:
+    try:
+        lines = (paths.log_dir() / "livescribe.log").read_text(encoding="utf-8",
+                                                               errors="replace").splitlines()
+    except OSError:
+        return ["(no log file)"]
+    return lines[-LOG_LINES:]
+
+
+def gather(*, devices: list[InputDevice], settings: Settings, secret: str) -> str:
+    parts = [
+        f"LiveScribe {__version__}",
+        f"Python {sys.version.split()[0]} on {platform.platform()}",
+        f"Qt {qVersion()}, PySide6 {PySide6.__version__}, assemblyai {assemblyai.__version__}",
+        f"PortAudio: {sd.get_portaudio_version()[1]}",
+        "",
+        "Inputs:",
+        *[f"  {d.host_api}: {d.name}{' (default)' if d.is_default else ''}" for d in devices],
+        "",
+        "Settings:",
+        to_json(settings),
+        "",
+        f"Last {LOG_LINES} log lines:",
+        *_recent_log(),
+    ]
+    text = "\n".join(parts)
+    return text.replace(secret, "[redacted]") if secret else text
