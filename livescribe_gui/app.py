@@ -30,7 +30,44 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--start", action="store_true", help="start listening at launch")
     parser.add_argument("--verbose", action="store_true", help="log debug details")
     parser.add_argument("--version", action="version", version=f"LiveScribe {__version__}")
+    entry = parser.add_mutually_exclusive_group()
+    entry.add_argument("--install-desktop-entry", action="store_true",
+                       help="add LiveScribe to the desktop's application menu (Linux) and exit")
+    entry.add_argument("--uninstall-desktop-entry", action="store_true",
+                       help="remove that menu entry and its icons, and exit")
     return parser.parse_args(argv)
+
+
+def ensure_standard_streams() -> None:
+    """A windowed build (Windows, macOS) may start with no stdout/stderr: give them a sink."""
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115
+
+
+def manage_desktop_entry(install: bool) -> int:
+    from livescribe_gui import desktop_entry
+
+    try:
+        paths = desktop_entry.install() if install else desktop_entry.uninstall()
+    except OSError as exc:
+        print(f"livescribe-gui: could not change the menu entry: {exc}", file=sys.stderr)
+        return 1
+    verb = "wrote" if install else "removed"
+    print(f"livescribe-gui: {verb} {len(paths)} files", *paths, sep="\n  ")
+    return 0
+
+
+def window_icon():  # noqa: ANN201
+    from PySide6.QtGui import QIcon
+
+    from livescribe_gui import assets
+
+    icon = QIcon()
+    for size in assets.ICON_SIZES:
+        icon.addFile(str(assets.icon_png(size)))
+    return icon
 
 
 def install_signal_handlers(on_signal) -> None:  # noqa: ANN001
@@ -84,9 +121,11 @@ def _log_thread_exception(args: threading.ExceptHookArgs) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    ensure_standard_streams()
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    if sys.stderr is not None:
-        faulthandler.enable()
+    if args.install_desktop_entry or args.uninstall_desktop_entry:
+        return manage_desktop_entry(install=args.install_desktop_entry)
+    faulthandler.enable()
 
     from livescribe_gui import logging_setup, settings
     from livescribe_gui.credentials import ApiKeyStore
@@ -99,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from livescribe_gui import assets
     from livescribe_gui.audio.devices import find_device, list_input_devices
     from livescribe_gui.transcript.store import StoreWriter
     from livescribe_gui.ui.main_window import MainWindow
@@ -106,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication(sys.argv[:1])
     app.setApplicationName("LiveScribe")
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName("livescribe")
+    app.setDesktopFileName(assets.APP_ID)
+    app.setWindowIcon(window_icon())
 
     writer = settings.SettingsWriter()
     store = StoreWriter()
@@ -128,8 +169,7 @@ def main(argv: list[str] | None = None) -> int:
             window.select_device(match)
         else:
             message = f"No input matches “{args.device}”; using the selected one instead."
-            if sys.stderr is not None:
-                print(f"livescribe-gui: {message}", file=sys.stderr)
+            print(f"livescribe-gui: {message}", file=sys.stderr)
             window.status_label.setText(message)
     window.show()
     if args.start:

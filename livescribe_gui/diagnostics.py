@@ -3,15 +3,7 @@ the API key removed wherever it might appear."""
 
 from __future__ import annotations
 
-import platform
-import sys
-
-import assemblyai
-import PySide6
-import sounddevice as sd
-from PySide6.QtCore import qVersion
-
-from livescribe_gui import __version__, paths
+from livescribe_gui import paths, versions
 from livescribe_gui.audio.devices import InputDevice
 from livescribe_gui.settings import Settings, to_json
 
@@ -29,10 +21,7 @@ def _recent_log() -> list[str]:
 
 def gather(*, devices: list[InputDevice], settings: Settings, secret: str) -> str:
     parts = [
-        f"LiveScribe {__version__}",
-        f"Python {sys.version.split()[0]} on {platform.platform()}",
-        f"Qt {qVersion()}, PySide6 {PySide6.__version__}, assemblyai {assemblyai.__version__}",
-        f"PortAudio: {sd.get_portaudio_version()[1]}",
+        *[f"{name}: {version}" for name, version in versions.components()],
         "",
         "Inputs:",
         *[f"  {d.host_api}: {d.name}{' (default)' if d.is_default else ''}" for d in devices],

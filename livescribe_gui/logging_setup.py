@@ -43,8 +43,7 @@ def configure(*, secret: Callable[[], str], verbose: bool = False) -> None:
         )
     except OSError as exc:
         print(f"LiveScribe: cannot write the log file ({exc})", file=sys.stderr)
-    if sys.stderr is not None:
-        handlers.append(logging.StreamHandler(sys.stderr))
+    handlers.append(logging.StreamHandler(sys.stderr))
     for handler in handlers:
         handler.setFormatter(formatter)
         handler.addFilter(redact)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up LiveScribe on a fresh Debian/Ubuntu machine: system libraries, then a virtual
 # environment in .venv with the app installed. `--test` adds what the test suite needs
-# (a PulseAudio server for a real capture device, Xvfb, espeak-ng and sox).
+# (a PulseAudio server for a real capture device, Xvfb and x11-utils, espeak-ng and sox,
+# and the freedesktop validators).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,7 +17,8 @@ if ! "$python" -c 'import venv, ensurepip' 2>/dev/null; then
   packages+=(python3 python3-venv)
 fi
 if (( with_tests )); then
-  packages+=(pulseaudio pulseaudio-utils libasound2-plugins xvfb espeak-ng sox)
+  packages+=(pulseaudio pulseaudio-utils libasound2-plugins xvfb x11-utils espeak-ng sox
+            desktop-file-utils appstream)
 fi
 
 missing=()

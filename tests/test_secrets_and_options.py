@@ -197,7 +197,7 @@ def test_diagnostics_leave_the_key_out(qtbot, make_window, monkeypatch):
     win = make_window()
     win.diagnostics_action.trigger()
     text = QGuiApplication.clipboard().text()
-    assert "LiveScribe 0.1.0" in text and "PortAudio" in text and "Inputs:" in text
+    assert "LiveScribe: 0.1.0" in text and "PortAudio: PortAudio V19" in text and "Inputs:" in text
     assert TEST_KEY not in text and "[redacted]" in text
 
 

@@ -42,6 +42,7 @@ from livescribe_gui.streaming.events import (
 from livescribe_gui.streaming.options import needs_new_session, streaming_options
 from livescribe_gui.transcript.model import Transcript, format_timestamp
 from livescribe_gui.transcript.store import StoreWriter
+from livescribe_gui.ui.about_dialog import AboutDialog
 from livescribe_gui.ui.device_picker import DevicePicker
 from livescribe_gui.ui.exporting import Exporter, ask_export_path
 from livescribe_gui.ui.history_window import HistoryWindow
@@ -179,10 +180,6 @@ class MainWindow(QMainWindow):
                        self.history_action, self.settings_action, quit_action):
             file_menu.addAction(action)
             self.addAction(action)
-        help_menu = self.menuBar().addMenu("&Help")
-        self.diagnostics_action = QAction("Copy &diagnostics", self)
-        self.diagnostics_action.triggered.connect(self.copy_diagnostics)
-        help_menu.addAction(self.diagnostics_action)
         session_menu = self.menuBar().addMenu("&Session")
         self.toggle_action = QAction("&Start listening", self)
         self.toggle_action.setShortcut(QKeySequence("Ctrl+Return"))
@@ -193,6 +190,14 @@ class MainWindow(QMainWindow):
         for action in (self.toggle_action, self.refresh_action):
             session_menu.addAction(action)
             self.addAction(action)
+        help_menu = self.menuBar().addMenu("&Help")
+        self.diagnostics_action = QAction("Copy &diagnostics", self)
+        self.diagnostics_action.triggered.connect(self.copy_diagnostics)
+        self.about_action = QAction("&About LiveScribe", self)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_action.triggered.connect(self.open_about)
+        help_menu.addAction(self.diagnostics_action)
+        help_menu.addAction(self.about_action)
 
     def _wire_controller(self) -> None:
         c = self.controller
@@ -352,6 +357,11 @@ class MainWindow(QMainWindow):
         self.view.set_text_size(self.settings.font_size)
         self.view.show_all(self.transcript.turns, self.transcript.live_line())
         apply_theme(self.settings.theme)
+
+    def open_about(self) -> None:
+        self.about_dialog = AboutDialog(self)
+        self.about_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.about_dialog.show()
 
     def copy_diagnostics(self) -> None:
         text = diagnostics.gather(devices=self.device_combo.devices(), settings=self.settings,

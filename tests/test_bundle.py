@@ -1,0 +1,150 @@
+"""The frozen (PyInstaller) app, started the way a user's double-click starts it, on a real
+X server (Xvfb): the window appears with its icon, it streams through the PulseAudio test
+device to the stand-in server, and it quits cleanly.
+
+Runs when LIVESCRIBE_BUNDLE names the bundle's executable; packaging/check-bundle.sh builds
+the bundle and runs this file (CI does, after the test suite).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+from livescribe_gui import __version__, assets
+from tests.test_app_process import app_env
+from tests.test_desktop_integration import desktop_entry
+
+BUNDLE = os.environ.get("LIVESCRIBE_BUNDLE", "")
+pytestmark = pytest.mark.skipif(not BUNDLE, reason="LIVESCRIBE_BUNDLE is not set "
+                                "(packaging/check-bundle.sh builds the bundle and sets it)")
+
+SCREENSHOT = """
+import sys
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv[:1])
+sys.exit(0 if app.primaryScreen().grabWindow(0).save(sys.argv[1]) else 1)
+"""
+
+
+@pytest.fixture(scope="module")
+def display():
+    """A private X server; yields its DISPLAY value."""
+    if shutil.which("Xvfb") is None:
+        pytest.fail("Xvfb is not installed (packaging/setup-debian.sh --test installs it)")
+    read, write = os.pipe()
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        pass_fds=(write,), stderr=subprocess.DEVNULL,
+    )
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        number = pipe.readline().strip()
+    assert number, "Xvfb did not start"
+    yield f":{number}"
+    server.terminate()
+    server.wait(10)
+
+
+def x11(display: str, *command: str) -> str:
+    return subprocess.run(command, env=dict(os.environ, DISPLAY=display), capture_output=True,
+                          text=True, timeout=30).stdout
+
+
+def find_window(display: str, wm_class: str) -> str | None:
+    """The id of a top-level window whose WM_CLASS class is `wm_class` (Qt also makes a 1x1
+    helper window with the same title, which has no class)."""
+    for line in x11(display, "xwininfo", "-root", "-children").splitlines():
+        parts = line.split()
+        if parts and parts[0].startswith("0x") and f' "{wm_class}")' in line:
+            return parts[0]
+    return None
+
+
+def wait_for(predicate, timeout: float):  # noqa: ANN001, ANN201
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    return None
+
+
+def bundled_resource(suffix: str) -> Path:
+    resources = Path(BUNDLE).resolve().parent / "_internal" / "livescribe_gui" / "resources"
+    return resources / f"{assets.APP_ID}{suffix}"
+
+
+def saved_turns(data_dir: Path) -> list[str]:
+    conn = sqlite3.connect(f"file:{data_dir / 'transcripts.sqlite3'}?mode=ro", uri=True)
+    try:
+        return [row[0] for row in conn.execute("SELECT text FROM turns ORDER BY turn_order")]
+    finally:
+        conn.close()
+
+
+def test_bundle_prints_its_version():
+    result = subprocess.run([BUNDLE, "--version"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"LiveScribe {__version__}"
+
+
+@pytest.mark.script("the frozen app streams too", "and quits cleanly")
+def test_bundle_shows_its_window_streams_and_quits(tmp_path, standin, display):
+    env = app_env(tmp_path, standin.url)
+    env.update(QT_QPA_PLATFORM="xcb", DISPLAY=display)
+    started = time.monotonic()
+    proc = subprocess.Popen([BUNDLE, "--start", "--device", "monitor of LIVESCRIBE"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        # The class the desktop file's StartupWMClass names, so docks group it with the entry.
+        window = wait_for(lambda: find_window(display, "LiveScribe"), timeout=60)
+        assert window, "the main window appeared on the X server, with WM_CLASS LiveScribe"
+        print(f"window shown {time.monotonic() - started:.2f} s after launch")
+        properties = x11(display, "xprop", "-id", window, "WM_CLASS", "_NET_WM_ICON")
+        assert 'WM_CLASS(STRING) = "livescribe-gui", "LiveScribe"' in properties
+        assert "LiveScribe" == desktop_entry(bundled_resource(".desktop"))["StartupWMClass"]
+        assert "_NET_WM_ICON(CARDINAL)" in properties, "the window carries the app's icon"
+
+        assert standin.wait_until(
+            lambda: bool(standin.sessions) and len(standin.sessions[-1].sent) > 0
+            and any(m.get("turn_is_formatted") for m in standin.sessions[-1].sent
+                    if m.get("transcript") == "And quits cleanly."),
+            timeout=60), "the frozen app streamed the whole script"
+        maps = Path(f"/proc/{proc.pid}/maps").read_text()
+        bundle_dir = str(Path(BUNDLE).resolve().parent)
+        assert f"{bundle_dir}/_internal/libportaudio.so.2" in maps, "the bundled PortAudio"
+
+        shot = tmp_path / "bundle-window.png"
+        grab = subprocess.run([sys.executable, "-c", SCREENSHOT, str(shot)],
+                              env=dict(os.environ, QT_QPA_PLATFORM="xcb", DISPLAY=display),
+                              capture_output=True, text=True, timeout=60)
+        assert grab.returncode == 0, grab.stderr
+        keep = os.environ.get("LIVESCRIBE_SCREENSHOT")
+        if keep:
+            shutil.copyfile(shot, keep)
+        image = QImage(str(shot))
+        colours = {image.pixel(x, y) for x in range(0, image.width(), 7)
+                   for y in range(0, image.height(), 7)}
+        assert len(colours) > 20, "the screenshot shows a drawn window, not a blank screen"
+
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+    assert standin.sessions[-1].terminate_received
+    assert saved_turns(tmp_path / "data")[-2:] == ["The frozen app streams too.",
+                                                   "And quits cleanly."]
