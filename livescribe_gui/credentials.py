@@ -65,10 +65,14 @@ class ApiKeyStore:
         if saved:
             self._key, self.where = saved, "file"
 
+    def use(self, key: str) -> None:
+        """Use `key` from now on (in memory at once; `save` makes it last)."""
+        self._key = key.strip()
+
     def save(self, key: str, *, allow_file: bool = False) -> str:
         """Keep `key`; returns where it went: 'keyring', 'file' or 'memory'. Off the GUI thread."""
-        key = key.strip()
-        self._key = key
+        self.use(key)
+        key = self._key
         if keyring_available():
             try:
                 if key:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import signal
 import stat
+import threading
 
 import keyring
 import keyring.backend
@@ -114,6 +115,42 @@ def test_entered_key_is_saved_off_the_gui_thread(qtbot, make_window, memory_keyr
         dialog.accept()
     assert saved.args == ["keyring"]
     assert memory_keyring.secrets[(credentials.SERVICE, credentials.ACCOUNT)] == TEST_KEY
+
+
+class SlowKeyring(MemoryKeyring):
+    """A credential store that takes its time (a locked Secret Service asking for a password)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+
+    def set_password(self, service, username, password):  # noqa: ANN001, ANN201
+        self.release.wait(30)
+        super().set_password(service, username, password)
+
+
+def test_entered_key_works_at_once_while_the_credential_store_is_slow(
+        qtbot, make_window, standin, monkeypatch):
+    monkeypatch.setenv("LIVESCRIBE_STREAMING_HOST", standin.url)
+    slow = SlowKeyring()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(slow)
+    try:
+        win = make_window()
+        dialog = win.open_settings()
+        dialog.key_edit.setText(TEST_KEY)
+        dialog.accept()
+        with qtbot.waitSignal(win.controller.session_started, timeout=15000):
+            win.start_session()
+        assert standin.sessions[-1].authorization == TEST_KEY
+        assert not slow.secrets, "the credential store has not finished yet"
+        with qtbot.waitSignal(win.key_saved, timeout=5000):
+            slow.release.set()
+        with qtbot.waitSignal(win.controller.finished, timeout=15000):
+            win.stop_session()
+    finally:
+        slow.release.set()
+        keyring.set_keyring(previous)
 
 
 def test_key_terms_over_the_limit_block_ok(qtbot, make_window):

@@ -339,6 +339,8 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self._writer.save(settings)
         if key is not None and not self._keys.from_environment and key != self._keys.get():
+            # Usable at once; storing it (a credential store may be slow) happens elsewhere.
+            self._keys.use(key)
             self._key_pool.start(_KeySave(self._keys, key, settings.key_in_file, self))
         if self.controller.running:
             old, new = streaming_options(previous), streaming_options(settings)
