@@ -19,6 +19,7 @@ from dataclasses import dataclass
 log = logging.getLogger(__name__)
 
 _env_lock = threading.Lock()
+DEFAULT_SOURCE = "@DEFAULT_SOURCE@"  # the sound server's name for its default source
 
 
 @dataclass(frozen=True)
@@ -85,17 +86,20 @@ def list_sources() -> tuple[list[PulseSource], str] | None:
 
 @contextmanager
 def recording_from(source_name: str) -> Iterator[None]:
-    """Point streams opened inside this block at one source (libpulse reads PULSE_SOURCE)."""
+    """Point streams opened inside this block at one source (libpulse reads PULSE_SOURCE).
+
+    Afterwards the variable is set back (to the server's default source if it was unset),
+    never removed: removing and adding it again reallocates the process's environment while
+    libpulse threads of streams already open may be reading it (a crash seen in tests).
+    Replacing a value is safe: glibc keeps old values alive.
+    """
     with _env_lock:
-        previous = os.environ.get("PULSE_SOURCE")
+        previous = os.environ.get("PULSE_SOURCE", DEFAULT_SOURCE)
         os.environ["PULSE_SOURCE"] = source_name
         try:
             yield
         finally:
-            if previous is None:
-                os.environ.pop("PULSE_SOURCE", None)
-            else:
-                os.environ["PULSE_SOURCE"] = previous
+            os.environ["PULSE_SOURCE"] = previous
 
 
 class SourceRemovalWatch:

@@ -73,10 +73,12 @@ class SessionController(QObject):
             self._worker.request_stop()
 
     def _on_thread_finished(self) -> None:
-        thread, worker = self._thread, self._worker
+        """The worker is released here, on the GUI thread, once its thread has fully ended.
+        (A `deleteLater()` could run its destructor on the ending thread while Python freed
+        the wrapper here: a crash seen about once in fifteen sessions.)"""
+        thread = self._thread
         self._thread = self._worker = None
-        if worker is not None:
-            worker.deleteLater()
         if thread is not None:
+            thread.wait()
             thread.deleteLater()
         self.finished.emit()
