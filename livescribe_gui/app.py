@@ -172,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"livescribe-gui: {message}", file=sys.stderr)
             window.status_label.setText(message)
     window.show()
+    QTimer.singleShot(0, lambda: log.info("main window shown"))
     if args.start:
         QTimer.singleShot(0, window.start_session)
     code = app.exec()

@@ -52,6 +52,7 @@ class SessionRecord:
     chunk_arrivals: list[float] = field(default_factory=list)
     messages: list[dict] = field(default_factory=list)
     sent: list[dict] = field(default_factory=list)
+    sent_at: list[float] = field(default_factory=list)  # time.monotonic() of each sent message
     terminate_received: bool = False
     closed: bool = False
     close_code: int | None = None
@@ -323,6 +324,7 @@ class StandInServer:
 
     def _send(self, conn: ServerConnection, record: SessionRecord, message: dict) -> None:
         conn.send(json.dumps(message))
+        record.sent_at.append(time.monotonic())
         record.sent.append(message)
 
     def _handle(self, conn: ServerConnection) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtGui import QImage
 from livescribe_gui import __version__, assets
 from tests.test_app_process import app_env
 from tests.test_desktop_integration import desktop_entry
+from tests.xserver import xvfb
 
 BUNDLE = os.environ.get("LIVESCRIBE_BUNDLE", "")
 pytestmark = pytest.mark.skipif(not BUNDLE, reason="LIVESCRIBE_BUNDLE is not set "
@@ -38,21 +39,8 @@ sys.exit(0 if app.primaryScreen().grabWindow(0).save(sys.argv[1]) else 1)
 
 @pytest.fixture(scope="module")
 def display():
-    """A private X server; yields its DISPLAY value."""
-    if shutil.which("Xvfb") is None:
-        pytest.fail("Xvfb is not installed (packaging/setup-debian.sh --test installs it)")
-    read, write = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        pass_fds=(write,), stderr=subprocess.DEVNULL,
-    )
-    os.close(write)
-    with os.fdopen(read) as pipe:
-        number = pipe.readline().strip()
-    assert number, "Xvfb did not start"
-    yield f":{number}"
-    server.terminate()
-    server.wait(10)
+    with xvfb() as value:
+        yield value
 
 
 def x11(display: str, *command: str) -> str:

@@ -1,0 +1,94 @@
+"""What every benchmark shares: results with their baselines, percentiles, process sampling."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+
+
+@dataclass(frozen=True)
+class Result:
+    """One row of the table. `baseline` is measured in the same run; `met` says whether the
+    target holds (None where there is no target)."""
+
+    benchmark: str
+    measure: str
+    value: float
+    unit: str
+    baseline: float | None = None
+    baseline_name: str = ""
+    target: str = ""
+    met: bool | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        if self.baseline in (None, 0):
+            return None
+        return self.value / self.baseline  # type: ignore[operator]
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0..100) by linear interpolation; values need not be sorted."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q / 100
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (its own threads; not its children)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def rss_mb(pid: int) -> float:
+    pages = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+    return pages * PAGE_SIZE / 1e6
+
+
+@dataclass(frozen=True)
+class Usage:
+    cpu_percent: float  # of one core
+    rss_mb: float  # at the end
+    rss_peak_mb: float
+
+
+def sample_usage(pid: int, seconds: float) -> Usage:
+    """CPU (% of one core) over `seconds` of a running process, and its RSS."""
+    start_cpu, start = cpu_seconds(pid), time.monotonic()
+    peak = 0.0
+    while time.monotonic() - start < seconds:
+        peak = max(peak, rss_mb(pid))
+        time.sleep(0.5)
+    used = cpu_seconds(pid) - start_cpu
+    elapsed = time.monotonic() - start
+    end_rss = rss_mb(pid)
+    return Usage(100 * used / elapsed, end_rss, max(peak, end_rss))
+
+
+def machine_description() -> str:
+    model = ""
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    pulse = subprocess.run(["pulseaudio", "--version"], capture_output=True, text=True).stdout
+    import PySide6
+    import sounddevice as sd
+
+    return (f"{model or platform.processor()}, {os.cpu_count()} cores, "
+            f"{memory_kb / 2**20:.0f} GiB; {platform.platform()}; Python "
+            f"{platform.python_version()}, PySide6 {PySide6.__version__}, "
+            f"{sd.get_portaudio_version()[1].split(',')[0]}, {pulse.strip()}")

@@ -1,0 +1,220 @@
+"""Benchmarks that run the app's own window in this process (Qt's offscreen platform):
+server to screen, the cost of an update in a long transcript, and three hours in memory."""
+
+from __future__ import annotations
+
+import gc
+import os
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QPlainTextEdit
+
+from benchmarks.common import Result, percentile, rss_mb
+from benchmarks.servers import StandIn, standin
+from livescribe_gui.streaming.events import TurnUpdate, WordTiming
+from livescribe_gui.transcript.model import FinalTurn, PartialChanged, TurnAdded
+from livescribe_gui.ui.transcript_view import TranscriptView
+
+
+class PaintClock(QApplication):
+    """Notes when a watched widget has finished painting (after the paint, not before)."""
+
+    def __init__(self, argv: list[str]):
+        super().__init__(argv)
+        self.watched: QObject | None = None
+        self.painted: list[float] = []
+
+    def notify(self, receiver: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        result = super().notify(receiver, event)
+        if receiver is self.watched and event.type() == QEvent.Type.Paint:
+            self.painted.append(time.monotonic())
+        return result
+
+
+def wait(app: QApplication, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.001)
+
+
+def wait_until(app: QApplication, predicate, timeout: float) -> None:  # noqa: ANN001
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise RuntimeError("benchmark: timed out waiting for the app")
+        app.processEvents()
+        time.sleep(0.002)
+
+
+def open_window(server: StandIn, home: Path):  # noqa: ANN201
+    os.environ.update(ASSEMBLYAI_API_KEY=server.key, LIVESCRIBE_STREAMING_HOST=server.url,
+                      LIVESCRIBE_CONFIG_DIR=str(home / "config"),
+                      LIVESCRIBE_DATA_DIR=str(home / "data"))
+    from livescribe_gui import settings as settings_module
+    from livescribe_gui.audio.devices import find_device, list_input_devices
+    from livescribe_gui.credentials import ApiKeyStore
+    from livescribe_gui.transcript.store import StoreWriter
+    from livescribe_gui.ui.main_window import MainWindow
+
+    devices = list_input_devices()
+    window = MainWindow(settings=settings_module.load().settings,
+                        settings_writer=settings_module.SettingsWriter(), keys=ApiKeyStore(),
+                        devices=devices, store=StoreWriter())
+    device = find_device(devices, name="Monitor of LiveScribe", substring=True)
+    assert device is not None, "the PulseAudio test device"
+    window.select_device(device)
+    window.resize(900, 600)
+    window.show()
+    return window
+
+
+def close_window(app: QApplication, window) -> None:  # noqa: ANN001
+    if window.controller.running:
+        window.stop_session()
+        wait_until(app, lambda: not window.controller.running, 20)
+    window.close()
+    window.preview.wait(5)
+
+
+def server_to_screen(app: PaintClock, home: Path, seconds: float) -> list[Result]:
+    """Turns at 20 per second (one word every 50 ms); each Turn message's send time at the
+    stand-in, to the end of the first paint of the view after the app applied it."""
+    received: list[tuple[tuple, float]] = []
+    with standin(ms_per_word=50, turns=4000, words=6) as server:
+        window = open_window(server, home)
+        app.watched = window.view.viewport()
+        app.painted.clear()
+
+        def note(update: TurnUpdate) -> None:
+            received.append(((update.turn_order, update.transcript, update.end_of_turn,
+                              update.is_formatted), time.monotonic()))
+
+        window.controller.turn_received.connect(note)  # after the window's own slot
+        window.start_session()
+        wait_until(app, lambda: len(received) > 0, 30)
+        wait(app, seconds)
+        close_window(app, window)
+        sessions = server.sessions()
+    app.watched = None
+    sent = {}
+    for message, at in zip(sessions[-1]["sent"], sessions[-1]["sent_at"], strict=True):
+        if message["type"] == "Turn":
+            key = (message["turn_order"], message["transcript"], message["end_of_turn"],
+                   message["turn_is_formatted"])
+            sent.setdefault(key, at)
+    paints = sorted(app.painted)
+    latencies = []
+    for key, at in received:
+        shown = next((p for p in paints if p >= at), None)
+        if shown is not None and key in sent:
+            latencies.append((shown - sent[key]) * 1000)
+    rate = len(received) / seconds
+    p50, p99 = percentile(latencies, 50), percentile(latencies, 99)
+    return [
+        Result("Server to screen", f"median, Turn sent → painted ({rate:.0f} Turns/s, "
+               f"{len(latencies)} measured)", p50, "ms"),
+        Result("Server to screen", "p99", p99, "ms", target="< 16 ms (one frame)", met=p99 < 16),
+    ]
+
+
+def _final(i: int) -> FinalTurn:
+    text = f"Turn number {i} says something a person might say in a meeting, about this long."
+    return FinalTurn(segment=0, turn_order=i, text=text, start_ms=i * 5000,
+                     end_ms=i * 5000 + 4000, formatted=True)
+
+
+def _update_cost(app: QApplication, finals: int, repeats: int) -> tuple[float, float]:
+    """ms per growing-turn update (applied and painted) with `finals` turns in the view; and
+    the same for a plain view that re-sets its whole text each time (the baseline)."""
+    view = TranscriptView()
+    view.resize(800, 500)
+    view.show()
+    view.apply([TurnAdded(i, _final(i)) for i in range(finals)])
+    app.processEvents()
+    words = "and the growing turn keeps on getting longer".split()
+    start = time.perf_counter()
+    for i in range(repeats):
+        view.apply([PartialChanged(" ".join(words[: 1 + i % len(words)]), finals * 5000)])
+        view.viewport().repaint()
+    ours = (time.perf_counter() - start) * 1000 / repeats
+    view.close()
+
+    plain = QPlainTextEdit()
+    plain.resize(800, 500)
+    plain.show()
+    settled = "\n".join(_final(i).text for i in range(finals))
+    baseline_repeats = max(3, repeats // (1 + finals // 100))
+    start = time.perf_counter()
+    for i in range(baseline_repeats):
+        plain.setPlainText(settled + "\n" + " ".join(words[: 1 + i % len(words)]))
+        plain.viewport().repaint()
+    baseline = (time.perf_counter() - start) * 1000 / baseline_repeats
+    plain.close()
+    return ours, baseline
+
+
+def long_sessions(app: QApplication) -> list[Result]:
+    costs = {n: _update_cost(app, n, 300) for n in (10, 1000, 10_000)}
+    results = []
+    for n, (ours, baseline) in costs.items():
+        results.append(Result("Long sessions stay fast", f"one growing-turn update, {n:,} "
+                              "final turns in view", ours, "ms", baseline, "re-set whole text"))
+    growth = costs[10_000][0] / costs[10][0]
+    results.append(Result("Long sessions stay fast", "10,000-turn cost ÷ 10-turn cost", growth,
+                          "×", target="≤ 1.5×", met=growth <= 1.5))
+    return results
+
+
+def three_hours(app: QApplication, home: Path, scale: float) -> list[Result]:
+    """A simulated 3-hour session through the window's own Turn handling and the real store:
+    2,000 final turns and 100,000 partial updates (times `scale` in quick mode)."""
+    finals, partials_per_turn = int(2000 * scale), 50
+    with standin(ms_per_word=200) as server:
+        window = open_window(server, home)
+        window.start_session()
+        wait_until(app, lambda: window.recording_id is not None, 30)
+        window.stop_session()
+        wait_until(app, lambda: not window.controller.running, 20)
+        store, recording = window.store, window.recording_id
+        gc.collect()
+        start_rss = rss_mb(os.getpid())
+        marks = []
+        for turn in range(finals):
+            words = [f"word{turn}x{w}" for w in range(partials_per_turn)]
+            timings = tuple(WordTiming(w, turn * 5000 + i * 100, turn * 5000 + i * 100 + 80,
+                                       0.9, True) for i, w in enumerate(words))
+            for i in range(1, partials_per_turn + 1):
+                update = TurnUpdate(turn, " ".join(words[:i]), False, False, timings[:i])
+                window._on_turn(update)
+                store.save_partial(recording, turn * 5000, update.transcript)
+            final = TurnUpdate(turn, " ".join(words[:12]).capitalize() + ".", True, True,
+                               timings[:12])
+            window._on_turn(final)
+            store.save_final(recording, window.transcript.turns[-1])
+            if (turn + 1) % max(1, finals // 3) == 0:
+                app.processEvents()
+                gc.collect()
+                marks.append(rss_mb(os.getpid()))
+        close_window(app, window)
+    growth = marks[-1] - start_rss
+    after_first_hour = marks[-1] - marks[0]
+    label = "" if scale == 1 else f" (scaled ×{scale:g}: {finals:,} turns)"
+    return [
+        Result("Three hours in memory", f"RSS growth over the session{label}", growth, "MB",
+               target="< 100 MB", met=growth < 100),
+        Result("Three hours in memory", "RSS growth from hour 1 to hour 3", after_first_hour,
+               "MB", target="flat (no leak)", met=after_first_hour < max(10, growth / 3)),
+    ]
+
+
+def measure_app(home: Path, *, full: bool) -> list[Result]:
+    app = QApplication.instance() or PaintClock(["benchmarks", "-platform", "offscreen"])
+    assert isinstance(app, PaintClock)
+    results = server_to_screen(app, home / "screen", 30 if full else 8)
+    results += long_sessions(app)
+    results += three_hours(app, home / "memory", 1.0 if full else 0.1)
+    QTimer.singleShot(0, app.quit)
+    return results

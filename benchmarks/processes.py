@@ -1,0 +1,113 @@
+"""Benchmarks on whole processes: CPU and memory while listening, and start-up time."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+from benchmarks.common import ROOT, Result, Usage, sample_usage
+from benchmarks.servers import app_env, standin
+
+APP = [sys.executable, "-m", "livescribe_gui", "--start", "--device", "Monitor of LiveScribe"]
+QUICKSTART = [sys.executable, "-m", "benchmarks.quickstart"]
+BARE_CAPTURE = [sys.executable, "-m", "benchmarks.bare_capture"]
+
+
+def _usage(command: list[str], seconds: float, home: Path) -> Usage:
+    """Start `command` against a stand-in sending five partials a second, let it settle,
+    then sample it for `seconds`; end it with SIGTERM (the app and the quickstart Terminate)."""
+    with standin(ms_per_word=200) as server:
+        proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL,
+                                env=app_env(server, home, QT_QPA_PLATFORM="offscreen"))
+        try:
+            if command is not BARE_CAPTURE:
+                deadline = time.monotonic() + 30
+                while not server.sessions() or not server.sessions()[-1]["sent"]:
+                    if time.monotonic() > deadline or proc.poll() is not None:
+                        raise RuntimeError(f"{command} did not stream")
+                    time.sleep(0.2)
+            time.sleep(2)
+            return sample_usage(proc.pid, seconds)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(20)
+
+
+def light_while_listening(seconds: float) -> list[Result]:
+    with tempfile.TemporaryDirectory() as tmp:
+        app = _usage(APP, seconds, Path(tmp) / "app")
+        quick = _usage(QUICKSTART, seconds, Path(tmp) / "quickstart")
+        floor = _usage(BARE_CAPTURE, seconds, Path(tmp) / "bare")
+    span = f"{seconds / 60:g} min" if seconds >= 60 else f"{seconds:g} s"
+    added = app.cpu_percent - floor.cpu_percent
+    return [
+        Result("Light while listening", f"CPU, % of one core ({span}, 5 partials/s)",
+               app.cpu_percent, "%", quick.cpu_percent, "quickstart", "≤ 1.3× quickstart",
+               app.cpu_percent <= 1.3 * quick.cpu_percent),
+        Result("Light while listening", f"CPU above the bare-capture floor "
+               f"({floor.cpu_percent:.1f} %)", added, "% points",
+               quick.cpu_percent - floor.cpu_percent, "quickstart above floor", "< 3",
+               added < 3),
+        Result("Light while listening", "RSS at the end", app.rss_mb, "MB", quick.rss_mb,
+               "quickstart"),
+    ]
+
+
+MINIMAL_QT = """
+import time
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication([])
+window = QMainWindow()
+window.show()
+QTimer.singleShot(0, lambda: (print(time.time(), flush=True), app.quit()))
+app.exec()
+"""
+
+
+def _log_time(log: Path, message: str, timeout: float) -> float:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if log.exists():
+            for line in log.read_text().splitlines():
+                if message in line:
+                    stamp = re.match(r"(\S+ \S+)", line).group(1)  # type: ignore[union-attr]
+                    return datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S,%f").timestamp()
+        time.sleep(0.02)
+    raise RuntimeError(f"start-up: no “{message}” in the log")
+
+
+def start_up(display: str, runs: int) -> list[Result]:
+    """Process start to the main window shown, on a real X server (Xvfb)."""
+    ours, minimal = [], []
+    env = dict(os.environ, QT_QPA_PLATFORM="xcb", DISPLAY=display)
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            home = Path(tmp)
+            env.update(LIVESCRIBE_CONFIG_DIR=str(home / "config"),
+                       LIVESCRIBE_DATA_DIR=str(home / "data"))
+            started = time.time()
+            proc = subprocess.Popen([sys.executable, "-m", "livescribe_gui"], cwd=ROOT, env=env,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                shown = _log_time(home / "data" / "logs" / "livescribe.log",
+                                  "main window shown", 30)
+                ours.append(shown - started)
+            finally:
+                proc.send_signal(signal.SIGTERM)
+                proc.wait(20)
+        started = time.time()
+        out = subprocess.run([sys.executable, "-c", MINIMAL_QT], env=env, capture_output=True,
+                             text=True, timeout=60).stdout
+        minimal.append(float(out.split()[0]) - started)
+    best, baseline = sorted(ours)[len(ours) // 2], sorted(minimal)[len(minimal) // 2]
+    return [Result("Start-up", f"process start → main window shown (median of {runs})",
+                   best, "s", baseline, "empty PySide6 window", "< 1.5 s", best < 1.5)]
