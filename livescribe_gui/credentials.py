@@ -20,6 +20,7 @@ from livescribe_gui import paths
 log = logging.getLogger(__name__)
 
 ENV_VAR = "ASSEMBLYAI_API_KEY"
+KEYS_URL = "https://www.assemblyai.com/dashboard/api-keys"  # where a key is made
 SERVICE = "LiveScribe"
 ACCOUNT = "assemblyai-api-key"
 # Backends that are no real protection: treated as "no credential store".

@@ -16,11 +16,12 @@ from PySide6.QtWidgets import (
 )
 
 from livescribe_gui import __version__, assets, versions
+from livescribe_gui.credentials import KEYS_URL
 
 LINKS = (
     ("AssemblyAI Streaming Speech-to-Text",
      "https://www.assemblyai.com/docs/speech-to-text/universal-streaming"),
-    ("Get an API key", "https://www.assemblyai.com/dashboard/api-keys"),
+    ("Get an API key", KEYS_URL),
 )
 
 

@@ -10,7 +10,7 @@ import logging
 import sys
 import time
 
-from PySide6.QtCore import QByteArray, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -43,6 +43,7 @@ from livescribe_gui.streaming.options import needs_new_session, streaming_option
 from livescribe_gui.transcript.model import Transcript, format_timestamp
 from livescribe_gui.transcript.store import StoreWriter
 from livescribe_gui.ui.about_dialog import AboutDialog
+from livescribe_gui.ui.background import BackgroundCall
 from livescribe_gui.ui.device_picker import DevicePicker
 from livescribe_gui.ui.exporting import Exporter, ask_export_path
 from livescribe_gui.ui.history_window import HistoryWindow
@@ -106,7 +107,8 @@ class MainWindow(QMainWindow):
             self.resize(760, 520)
         self._set_status(notice or "Ready. Choose an input and press Start.")
         self._tell_if_remembered_device_is_missing(devices)
-        self._key_pool = QThreadPool(self)
+        self._key_saver = BackgroundCall(self)
+        self._key_saver.done.connect(self.key_saved.emit)
         self._apply_display()
 
     # -- construction -----------------------------------------------------------------------
@@ -341,7 +343,8 @@ class MainWindow(QMainWindow):
         if key is not None and not self._keys.from_environment and key != self._keys.get():
             # Usable at once; storing it (a credential store may be slow) happens elsewhere.
             self._keys.use(key)
-            self._key_pool.start(_KeySave(self._keys, key, settings.key_in_file, self))
+            keys, allow_file = self._keys, settings.key_in_file
+            self._key_saver.start(lambda: keys.save(key, allow_file=allow_file))
         if self.controller.running:
             old, new = streaming_options(previous), streaming_options(settings)
             if old != new:
@@ -530,23 +533,10 @@ class MainWindow(QMainWindow):
         self._writer.save(self.settings)
         self.scanner.wait()
         self.exporter.wait()
-        self._key_pool.waitForDone(10000)
+        self._key_saver.wait(10000)
         if self._history_window is not None:
             self._history_window.close()
         event.accept()
-
-
-class _KeySave(QRunnable):
-    """Keyring calls can block (D-Bus): they run on a pool thread."""
-
-    def __init__(self, keys: ApiKeyStore, key: str, allow_file: bool, window: MainWindow):
-        super().__init__()
-        self._keys, self._key, self._allow_file = keys, key, allow_file
-        self._window = window
-
-    def run(self) -> None:
-        where = self._keys.save(self._key, allow_file=self._allow_file)
-        self._window.key_saved.emit(where)
 
 
 def apply_theme(theme: str) -> None:

@@ -4,7 +4,6 @@ Options the protocol lets a running session change apply at once; the dialog say
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from livescribe_gui.credentials import ENV_VAR, ApiKeyStore, keyring_available
+from livescribe_gui.credentials import ENV_VAR, KEYS_URL, ApiKeyStore, keyring_available
 from livescribe_gui.settings import (
     REGIONS,
     SPEECH_MODELS,
@@ -35,21 +34,7 @@ from livescribe_gui.settings import (
 )
 from livescribe_gui.streaming.key_check import check_key
 from livescribe_gui.streaming.options import LIVE_OPTIONS, NEXT_SESSION_OPTIONS
-
-KEYS_URL = "https://www.assemblyai.com/dashboard/api-keys"
-
-
-class _KeyTest(QRunnable):
-    def __init__(self, relay: _Relay, key: str, host: str):
-        super().__init__()
-        self._relay, self._key, self._host = relay, key, host
-
-    def run(self) -> None:
-        self._relay.done.emit(check_key(self._key, host=self._host))
-
-
-class _Relay(QObject):
-    done = Signal(str)
+from livescribe_gui.ui.background import BackgroundCall
 
 
 class SettingsDialog(QDialog):
@@ -58,9 +43,8 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("LiveScribe Settings")
         self._settings = settings
         self._keys = keys
-        self._pool = QThreadPool(self)
-        self._relay = _Relay(self)
-        self._relay.done.connect(self._show_key_result)
+        self._key_test = BackgroundCall(self)
+        self._key_test.done.connect(self._show_key_result)
         tabs = QTabWidget()
         tabs.addTab(self._account_tab(), "Account")
         tabs.addTab(self._recognition_tab(), "Recognition")
@@ -263,7 +247,7 @@ class SettingsDialog(QDialog):
         self.test_key_button.setEnabled(False)
         self.key_result.setText("Testing the key…")
         host = streaming_host(self.result_settings())
-        self._pool.start(_KeyTest(self._relay, key, host))
+        self._key_test.start(lambda: check_key(key, host=host))
 
     def _show_key_result(self, message: str) -> None:
         self.test_key_button.setEnabled(True)
@@ -294,5 +278,5 @@ class SettingsDialog(QDialog):
         )
 
     def done(self, result: int) -> None:  # noqa: D102 (Qt override)
-        self._pool.waitForDone(15000)
+        self._key_test.wait(15000)
         super().done(result)
