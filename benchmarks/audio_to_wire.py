@@ -14,8 +14,6 @@ read() gives none), so no absolute sound-to-wire figure is claimed.
 
 from __future__ import annotations
 
-import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -25,8 +23,8 @@ from pathlib import Path
 import numpy as np
 import sounddevice as sd
 
-from benchmarks.common import ROOT, Result, percentile
-from benchmarks.servers import app_env, standin
+from benchmarks.common import Result, percentile
+from benchmarks.servers import client_process, standin
 
 RATE = 16_000
 PLAY_RATE = 48_000
@@ -130,21 +128,9 @@ class FloorCapture:
 
 def _through_server(command: list[str], seconds: float, home: Path) -> dict:
     with standin(ms_per_word=200) as server:
-        proc = subprocess.Popen(command, cwd=ROOT, env=app_env(server, home,
-                                QT_QPA_PLATFORM="offscreen"),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            deadline = time.monotonic() + 30
-            while not server.sessions() or not server.sessions()[-1]["chunk_sizes"]:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError(f"{command} did not stream")
-                time.sleep(0.2)
+        with client_process(command, server, home, streaming_when="chunk_sizes"):
             time.sleep(seconds)
-            session = server.sessions()[-1]
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(20)
-    return session
+            return server.sessions()[-1]
 
 
 def run(seconds: float) -> list[Result]:

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from benchmarks.common import ROOT, Result, Usage, sample_usage
-from benchmarks.servers import app_env, standin
+from benchmarks.servers import client_process, standin
 
 APP = [sys.executable, "-m", "livescribe_gui", "--start", "--device", "Monitor of LiveScribe"]
 QUICKSTART = [sys.executable, "-m", "benchmarks.quickstart"]
@@ -23,22 +23,11 @@ BARE_CAPTURE = [sys.executable, "-m", "benchmarks.bare_capture"]
 def _usage(command: list[str], seconds: float, home: Path) -> Usage:
     """Start `command` against a stand-in sending five partials a second, let it settle,
     then sample it for `seconds`; end it with SIGTERM (the app and the quickstart Terminate)."""
-    with standin(ms_per_word=200) as server:
-        proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL,
-                                env=app_env(server, home, QT_QPA_PLATFORM="offscreen"))
-        try:
-            if command is not BARE_CAPTURE:
-                deadline = time.monotonic() + 30
-                while not server.sessions() or not server.sessions()[-1]["sent"]:
-                    if time.monotonic() > deadline or proc.poll() is not None:
-                        raise RuntimeError(f"{command} did not stream")
-                    time.sleep(0.2)
-            time.sleep(2)
-            return sample_usage(proc.pid, seconds)
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(20)
+    waits_for = None if command is BARE_CAPTURE else "sent"
+    with standin(ms_per_word=200) as server, client_process(
+            command, server, home, streaming_when=waits_for) as proc:
+        time.sleep(2)
+        return sample_usage(proc.pid, seconds)
 
 
 def light_while_listening(seconds: float) -> list[Result]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -53,6 +55,29 @@ def standin(**kwargs):  # noqa: ANN003, ANN201
         yield server
     finally:
         server.close()
+
+
+@contextmanager
+def client_process(command: list[str], server: StandIn, home: Path, *,
+                   streaming_when: str | None):
+    """Run `command` (the app or a baseline) against `server`. Once its last session's
+    `streaming_when` record ("chunk_sizes": audio arrived, "sent": turns went out) is not
+    empty, yield the process (None: do not wait); then end it with SIGTERM, which the app
+    and the quickstart answer with Terminate."""
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL,
+                            env=app_env(server, home, QT_QPA_PLATFORM="offscreen"))
+    try:
+        deadline = time.monotonic() + 30
+        while streaming_when and (not server.sessions()
+                                  or not server.sessions()[-1][streaming_when]):
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError(f"{command} did not stream")
+            time.sleep(0.2)
+        yield proc
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(20)
 
 
 def app_env(server: StandIn, home: Path, **extra: str) -> dict[str, str]:
