@@ -28,4 +28,10 @@ class _Run(QRunnable):
         self._owner, self._call = owner, call
 
     def run(self) -> None:
-        self._owner.done.emit(self._call())
+        result = self._call()
+        try:
+            self._owner.done.emit(result)
+        except RuntimeError:
+            # The owner was deleted while the call ran (its window closed, and the pool's
+            # destructor waited for this call): the work is done, nobody is left to tell.
+            pass
