@@ -141,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     from livescribe_gui import assets
     from livescribe_gui.audio.devices import find_device, list_input_devices
     from livescribe_gui.transcript.store import StoreWriter
+    from livescribe_gui.ui import background
     from livescribe_gui.ui.main_window import MainWindow
 
     app = QApplication(sys.argv[:1])
@@ -177,6 +178,9 @@ def main(argv: list[str] | None = None) -> int:
         QTimer.singleShot(0, window.start_session)
     code = app.exec()
     window.preview.wait(2.0)
+    unfinished = background.join_all(EXIT_GRACE_SECONDS)
+    if unfinished:
+        log.warning("still running at exit: %s", ", ".join(unfinished))
     writer.close()
     store.close()
     log.info("LiveScribe exiting")

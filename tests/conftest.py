@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import keyring
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from tests.audio_stack import PulseAudioServer  # noqa: E402
+from tests.gui_watch import EventLoopWatch  # noqa: E402
+from tests.keyrings import MemoryKeyring  # noqa: E402
+from tests.leaks import LeakCheck  # noqa: E402
 from tests.standin_server import StandInServer  # noqa: E402
 
 TEST_KEY = "test-key-5f0c2a9e"
@@ -30,6 +34,34 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 @pytest.fixture
 def pulse() -> PulseAudioServer:
     return _pulse
+
+
+@pytest.fixture(autouse=True)
+def no_leaks():
+    """Fails a test that leaves threads, child processes or TCP sockets behind. Set up
+    before (and so torn down after) every other fixture of the test."""
+    before = LeakCheck.now()
+    yield
+    leftovers = before.leftovers()
+    assert not leftovers, "the test left behind: " + "; ".join(leftovers)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> MemoryKeyring:
+    """Each test gets its own credential store in memory, so none ever reaches the
+    developer's real keyring; app processes started by a test get none at all."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def gui_watch():
+    """`with gui_watch() as watch: ...` then `watch.assert_no_stall()`."""
+    return EventLoopWatch
 
 
 @pytest.fixture(autouse=True)

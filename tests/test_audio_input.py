@@ -20,7 +20,7 @@ def labels(win: MainWindow) -> list[str]:
 
 
 def refresh(qtbot, win: MainWindow) -> None:
-    with qtbot.waitSignal(win.scanner.scanned, timeout=10000):
+    with qtbot.waitSignal(win.scanner.done, timeout=10000):
         win.refresh_action.trigger()
 
 
@@ -49,7 +49,7 @@ def test_monitor_source_is_listed_by_description(window):
 def test_sink_loaded_after_launch_appears_when_dropdown_opens(qtbot, window, sinks):
     sinks("Late-Arrival")
     assert "Monitor of Late-Arrival" not in labels(window)
-    with qtbot.waitSignal(window.scanner.scanned, timeout=10000):
+    with qtbot.waitSignal(window.scanner.done, timeout=10000):
         window.device_combo.showPopup()
     window.device_combo.hidePopup()
     assert "Monitor of Late-Arrival" in labels(window)

@@ -6,49 +6,22 @@ from __future__ import annotations
 import json
 import signal
 import stat
-import threading
 
 import keyring
-import keyring.backend
 import keyring.backends.fail
 import pytest
+import shiboken6
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialogButtonBox
 
 from livescribe_gui import credentials, paths
 from livescribe_gui.credentials import ApiKeyStore
 from livescribe_gui.settings import Settings
+from livescribe_gui.ui import background
 from tests.conftest import TEST_KEY
+from tests.keyrings import SlowKeyring
 from tests.test_app_process import launch
 from tests.test_live_session import transcribe_whole_script
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A real keyring backend that keeps secrets in this process."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):  # noqa: ANN001, ANN201
-        return self.secrets.get((service, username))
-
-    def set_password(self, service, username, password):  # noqa: ANN001, ANN201
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service, username):  # noqa: ANN001, ANN201
-        self.secrets.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring():
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 @pytest.fixture
@@ -117,23 +90,10 @@ def test_entered_key_is_saved_off_the_gui_thread(qtbot, make_window, memory_keyr
     assert memory_keyring.secrets[(credentials.SERVICE, credentials.ACCOUNT)] == TEST_KEY
 
 
-class SlowKeyring(MemoryKeyring):
-    """A credential store that takes its time (a locked Secret Service asking for a password)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.release = threading.Event()
-
-    def set_password(self, service, username, password):  # noqa: ANN001, ANN201
-        self.release.wait(30)
-        super().set_password(service, username, password)
-
-
 def test_entered_key_works_at_once_while_the_credential_store_is_slow(
         qtbot, make_window, standin, monkeypatch):
     monkeypatch.setenv("LIVESCRIBE_STREAMING_HOST", standin.url)
     slow = SlowKeyring()
-    previous = keyring.get_keyring()
     keyring.set_keyring(slow)
     try:
         win = make_window()
@@ -150,7 +110,6 @@ def test_entered_key_works_at_once_while_the_credential_store_is_slow(
             win.stop_session()
     finally:
         slow.release.set()
-        keyring.set_keyring(previous)
 
 
 def test_key_terms_over_the_limit_block_ok(qtbot, make_window):
@@ -255,3 +214,46 @@ def test_app_with_a_corrupt_settings_file_starts_and_streams(tmp_path, standin):
     assert proc.returncode == 0
     assert (config / "settings.json.bad").read_text() == '{"device_name": "trunc'
     assert json.loads((config / "settings.json").read_text())["schema_version"] == 2
+
+
+def test_closing_while_the_credential_store_is_slow_never_waits(
+        qtbot, make_window, gui_watch, memory_keyring):
+    """A locked credential store must not freeze the window: closing it returns at once and
+    the late answer is dropped; nothing is left running once the store answers."""
+    slow = SlowKeyring()
+    keyring.set_keyring(slow)
+    try:
+        win = make_window()
+        dialog = win.open_settings()
+        dialog.key_edit.setText(TEST_KEY)
+        with gui_watch() as watch:
+            dialog.accept()
+            win.close()
+            qtbot.waitUntil(lambda: not win.isVisible(), timeout=2000)
+        watch.assert_no_stall()
+        assert not slow.secrets, "the credential store is still busy"
+    finally:
+        slow.release.set()
+    qtbot.waitUntil(lambda: bool(slow.secrets), timeout=5000)
+
+
+def test_closing_settings_while_test_key_runs_never_waits(qtbot, make_window, gui_watch,
+                                                          monkeypatch):
+    """"Test key" against a server that accepts the connection and never answers."""
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        monkeypatch.setenv("LIVESCRIBE_STREAMING_HOST", f"ws://127.0.0.1:{silent.getsockname()[1]}")
+        win = make_window()
+        dialog = win.open_settings()
+        dialog.key_edit.setText(TEST_KEY)
+        dialog.test_key()
+        assert dialog.key_result.text() == "Testing the key…"
+        with gui_watch() as watch:
+            dialog.reject()
+            qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=2000)
+        watch.assert_no_stall()
+        dialog.deleteLater()
+        qtbot.waitUntil(lambda: shiboken6.isValid(dialog) is False, timeout=2000)
+        # The test connection ends on its own (its handshake times out); its answer is dropped.
+        assert background.join_all(15) == []

@@ -1,24 +1,9 @@
-"""Lists input devices on a pool thread (pactl and PortAudio calls can take a while)."""
+"""Looks for input devices again (pactl and PortAudio calls can take a while: call it off
+the GUI thread)."""
 
 from __future__ import annotations
 
-import logging
-
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
-
 from livescribe_gui.audio import capture, devices
-
-log = logging.getLogger(__name__)
-
-
-class _Scan(QRunnable):
-    def __init__(self, scanner: DeviceScanner):
-        super().__init__()
-        self._scanner = scanner
-
-    def run(self) -> None:
-        found = scan_devices()
-        self._scanner.scanned.emit(found)
 
 
 def scan_devices() -> list[devices.InputDevice]:
@@ -31,19 +16,3 @@ def scan_devices() -> list[devices.InputDevice]:
             devices.reinitialize_portaudio()
             found = devices.list_input_devices()
     return found
-
-
-class DeviceScanner(QObject):
-    scanned = Signal(object)  # list[InputDevice]
-
-    def __init__(self, parent: QObject | None = None):
-        super().__init__(parent)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-
-    def scan(self) -> None:
-        if self._pool.activeThreadCount() == 0:
-            self._pool.start(_Scan(self))
-
-    def wait(self, msecs: int = 5000) -> None:
-        self._pool.waitForDone(msecs)

@@ -20,7 +20,8 @@ def check_key(key: str, *, host: str, timeout: float = 10.0) -> str:
     began = threading.Event()
     errors: list[Exception] = []
     client = StreamingClient(StreamingClientOptions(api_key=key, api_host=host,
-                                                    connect_timeout=5.0, terminate_timeout=3.0))
+                                                    connect_timeout=5.0, max_connection_retries=0,
+                                                    terminate_timeout=3.0))
     client.on(StreamingEvents.Begin, lambda _c, _e: began.set())
 
     def on_error(_client: StreamingClient, error: Exception) -> None:

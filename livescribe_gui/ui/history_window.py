@@ -209,7 +209,3 @@ class HistoryWindow(QWidget):
         chosen = ask_export_path(self, "transcript.txt")
         if chosen is not None:
             self.exporter.export_session(self.current_id, *chosen)
-
-    def closeEvent(self, event) -> None:  # noqa: ANN001, N802 (Qt override)
-        self.exporter.wait()
-        super().closeEvent(event)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from livescribe_gui import diagnostics
 from livescribe_gui.audio.devices import InputDevice, find_device
 from livescribe_gui.audio.preview import LevelPreview
-from livescribe_gui.audio.scanner import DeviceScanner
+from livescribe_gui.audio.scanner import scan_devices
 from livescribe_gui.credentials import ENV_VAR, ApiKeyStore
 from livescribe_gui.settings import Settings, SettingsWriter, streaming_host
 from livescribe_gui.streaming.controller import SessionController
@@ -93,7 +93,7 @@ class MainWindow(QMainWindow):
         self._reconnect: tuple[Reconnecting, float] | None = None
         self._auto_stop_in: int | None = None
         self.preview = LevelPreview(self)
-        self.scanner = DeviceScanner(self)
+        self.scanner = BackgroundCall(self, name="device-scan")
 
         self._build_widgets(devices)
         self._build_actions()
@@ -107,7 +107,7 @@ class MainWindow(QMainWindow):
             self.resize(760, 520)
         self._set_status(notice or "Ready. Choose an input and press Start.")
         self._tell_if_remembered_device_is_missing(devices)
-        self._key_saver = BackgroundCall(self)
+        self._key_saver = BackgroundCall(self, name="key-save")
         self._key_saver.done.connect(self.key_saved.emit)
         self._apply_display()
 
@@ -220,7 +220,7 @@ class MainWindow(QMainWindow):
         self.key_saved.connect(self._on_key_saved)
         self.preview.level_measured.connect(self._on_preview_level)
         self.preview.unavailable.connect(self._on_preview_unavailable)
-        self.scanner.scanned.connect(self._on_devices_scanned)
+        self.scanner.done.connect(self._on_devices_scanned)
 
     # -- public actions ---------------------------------------------------------------------
     def select_device(self, device: InputDevice) -> None:
@@ -231,7 +231,8 @@ class MainWindow(QMainWindow):
 
     def refresh_devices(self) -> None:
         """Look for devices again, off the GUI thread; a running session is not disturbed."""
-        self.scanner.scan()
+        if not self.scanner.busy:
+            self.scanner.start(scan_devices)
 
     def toggle_session(self) -> None:
         if self.controller.running:
@@ -400,6 +401,8 @@ class MainWindow(QMainWindow):
 
     def _on_turn(self, update: TurnUpdate) -> None:
         self.view.apply(self.transcript.apply(update))
+        if update.end_of_turn:
+            log.debug("final turn %d of segment %d shown", update.turn_order, update.segment)
 
     def _on_key_saved(self, where: str) -> None:
         notes = {
@@ -531,9 +534,6 @@ class MainWindow(QMainWindow):
         geometry = bytes(self.saveGeometry().toBase64().data()).decode()
         self.settings = self.settings.replace(window_geometry=geometry)
         self._writer.save(self.settings)
-        self.scanner.wait()
-        self.exporter.wait()
-        self._key_saver.wait(10000)
         if self._history_window is not None:
             self._history_window.close()
         event.accept()

@@ -43,7 +43,7 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("LiveScribe Settings")
         self._settings = settings
         self._keys = keys
-        self._key_test = BackgroundCall(self)
+        self._key_test = BackgroundCall(self, name="key-test")
         self._key_test.done.connect(self._show_key_result)
         tabs = QTabWidget()
         tabs.addTab(self._account_tab(), "Account")
@@ -276,7 +276,3 @@ class SettingsDialog(QDialog):
             theme=self.theme_combo.currentData(),
             key_in_file=self.key_file_check.isChecked() and not keyring_available(),
         )
-
-    def done(self, result: int) -> None:  # noqa: D102 (Qt override)
-        self._key_test.wait(15000)
-        super().done(result)
