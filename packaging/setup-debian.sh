@@ -28,8 +28,15 @@ done
 if (( ${#missing[@]} )); then
   sudo=""
   [[ $(id -u) -ne 0 ]] && sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  echo "Installing system packages: ${missing[*]}"
+  apt_log=$(mktemp -t livescribe-apt.XXXXXX)
+  if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+         $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$apt_log" 2>&1; then
+    tail -n 30 "$apt_log" >&2
+    echo "Installing system packages failed; the whole log is in $apt_log" >&2
+    exit 1
+  fi
+  rm -f "$apt_log"
 fi
 
 [[ -x .venv/bin/python ]] || "$python" -m venv .venv

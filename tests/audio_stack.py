@@ -7,8 +7,11 @@ before sounddevice is imported.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -20,14 +23,52 @@ import numpy as np
 TEST_SINK = "livescribe_test"
 
 
+RUNTIME_PREFIX = "livescribe-pulse-"
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: end when the test process ends, even by SIGKILL."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_servers() -> None:
+    """A test run that was killed may have left its server behind (where the parent-death
+    signal did not reach it): end those whose test process is gone, and their directories."""
+    for runtime in Path(tempfile.gettempdir()).glob(RUNTIME_PREFIX + "*"):
+        try:
+            server_pid, owner_pid = map(int, (runtime / "owner").read_text().split())
+        except (OSError, ValueError):
+            continue
+        if _alive(owner_pid):
+            continue
+        if _alive(server_pid):
+            os.kill(server_pid, signal.SIGTERM)
+        shutil.rmtree(runtime, ignore_errors=True)
+
+
 class PulseAudioServer:
     def __init__(self) -> None:
-        self.runtime = Path(tempfile.mkdtemp(prefix="livescribe-pulse-"))
+        self.runtime = Path(tempfile.mkdtemp(prefix=RUNTIME_PREFIX))
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         if shutil.which("pulseaudio") is None:
             raise RuntimeError("pulseaudio is not installed: run the README's test command")
+        remove_stale_servers()
         os.environ["PULSE_RUNTIME_PATH"] = str(self.runtime)
         os.environ["PULSE_STATE_PATH"] = str(self.runtime / "state")
         os.environ["PULSE_SERVER"] = f"unix:{self.runtime / 'native'}"
@@ -39,7 +80,9 @@ class PulseAudioServer:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
         )
+        (self.runtime / "owner").write_text(f"{self.process.pid} {os.getpid()}")
         deadline = time.monotonic() + 20
         while self.pactl("info", check=False).returncode != 0:
             if self.process.poll() is not None or time.monotonic() > deadline:

@@ -85,23 +85,43 @@ class FreezableProxy:
         self._open: list[socket.socket] = []
         self._closed = False
         self._lock = threading.Lock()
+        self._threads: list[threading.Thread] = []
 
     def start(self) -> None:
-        threading.Thread(target=self._accept, name="standin-proxy", daemon=True).start()
+        self._spawn(self._accept, "standin-proxy")
+
+    def _spawn(self, target: Callable[..., None], name: str, *args: object) -> None:
+        thread = threading.Thread(target=target, args=args, name=name, daemon=True)
+        with self._lock:
+            self._threads.append(thread)
+        thread.start()
 
     def freeze(self, upstream_local_port: int) -> None:
         with self._lock:
             self._frozen.add(upstream_local_port)
 
     def close(self) -> None:
+        """Stop listening (the port refuses connections from now on), cut every relayed
+        connection and wait for the relay's threads to end."""
         self._closed = True
+        try:
+            self._listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
+        except OSError:
+            pass
         self._listener.close()
         with self._lock:
+            self._frozen.clear()
             for sock in self._open:
                 try:
-                    sock.close()
+                    sock.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
+            threads = list(self._threads)
+        for thread in threads:
+            thread.join(5)
+        with self._lock:
+            for sock in self._open:
+                sock.close()
 
     def _accept(self) -> None:
         while not self._closed:
@@ -109,13 +129,16 @@ class FreezableProxy:
                 client, _ = self._listener.accept()
             except OSError:
                 return
-            upstream = socket.create_connection(("127.0.0.1", self._upstream))
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self._upstream))
+            except OSError:
+                client.close()
+                continue
             local_port = upstream.getsockname()[1]
             with self._lock:
                 self._open += [client, upstream]
             for src, dst in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(src, dst, local_port),
-                                 daemon=True).start()
+                self._spawn(self._pump, "standin-relay", src, dst, local_port)
 
     def _pump(self, src: socket.socket, dst: socket.socket, key: int) -> None:
         try:
@@ -261,6 +284,8 @@ class StandInServer:
         self.cursor = ScriptCursor(script or [])
         self._connections = 0
         self._changed = threading.Condition()
+        self._live: set[ServerConnection] = set()
+        self._handlers: dict[int, threading.Thread] = {}
         self._server = serve(self._handle, "127.0.0.1", 0, process_request=self._handshake,
                              ping_interval=None)
         self._proxy = FreezableProxy(port, self._server.socket.getsockname()[1])
@@ -287,9 +312,19 @@ class StandInServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        """Nothing outlives the server: the port is closed, every connection ended and
+        every thread joined."""
         self._proxy.close()
         self._server.shutdown()
         self._thread.join(5)
+        with self._changed:
+            connections = list(self._live)
+        for conn in connections:
+            conn.close()
+        for conn in connections:
+            handler = self._handlers.get(id(conn))
+            if handler is not None:
+                handler.join(5)
 
     def _next_fault(self) -> Fault | None:
         with self._changed:
@@ -338,6 +373,8 @@ class StandInServer:
         )
         with self._changed:
             self.sessions.append(record)
+            self._live.add(conn)
+            self._handlers[id(conn)] = threading.current_thread()
             self._changed.notify_all()
         try:
             self._serve_session(conn, record)
@@ -346,6 +383,8 @@ class StandInServer:
         finally:
             record.closed = True
             record.close_code = conn.close_code
+            with self._changed:
+                self._live.discard(conn)
             self._notify()
 
     def _serve_session(self, conn: ServerConnection, record: SessionRecord) -> None:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import signal
 import sqlite3
-import time
 
 import pytest
 
-from livescribe_gui.transcript import history, store
+from livescribe_gui.transcript import store
 from livescribe_gui.ui.history_window import HistoryWindow
 from tests.standin_server import formatted
-from tests.test_app_process import launch
+from tests.test_app_process import launch, wait_for_log
 from tests.test_live_session import transcribe_whole_script
 from tests.test_store import final
 
@@ -33,38 +32,43 @@ def db_turns(path) -> list[str]:
         return []
 
 
-def test_sigkill_mid_session_loses_no_final_turn(tmp_path, standin):
+def test_sigkill_right_after_a_final_turn_is_shown_keeps_it(qtbot, tmp_path, standin):
+    """The real app is killed the moment it has shown a final turn; the next launch of the
+    real app lists the session as interrupted, with that turn."""
     standin.script = SCRIPT
-    database = tmp_path / "data" / "transcripts.sqlite3"
-    proc = launch(tmp_path, standin.url, "--start")
+    proc = launch(tmp_path, standin.url, "--start", "--verbose")
     try:
-        assert standin.wait_until(
-            lambda: bool(standin.sessions) and sum(
-                1 for m in standin.sessions[-1].sent if m.get("turn_is_formatted")) >= 3,
-            timeout=60,
-        )
-        deadline = time.monotonic() + 20
-        while len(db_turns(database)) < 3 and time.monotonic() < deadline:
-            time.sleep(0.02)
+        wait_for_log(tmp_path, "final turn 0 of segment 0 shown", proc)
         proc.send_signal(signal.SIGKILL)
-        proc.wait(10)
+        proc.wait(30)
     finally:
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == -signal.SIGKILL
     assert not standin.sessions[-1].terminate_received, "it really was cut off"
 
-    conn = store.connect(database)
-    writer = store.StoreWriter(database)
+    again = launch(tmp_path, standin.url)
     try:
-        assert writer.mark_interrupted().result(10) == 1, "the next launch marks it"
+        wait_for_log(tmp_path, "main window shown", again, count=2)
+        again.send_signal(signal.SIGTERM)
+        again.communicate(timeout=60)
     finally:
+        if again.poll() is None:
+            again.kill()
+    assert again.returncode == 0
+
+    writer = store.StoreWriter(tmp_path / "data" / "transcripts.sqlite3")
+    win = HistoryWindow(store=writer)
+    qtbot.addWidget(win)
+    try:
+        win.reload()
+        [row] = win.row_texts()
+        assert "(interrupted)" in row and "First we review the budget" in row
+        win.results.setCurrentRow(0)
+        assert formatted(SCRIPT[0]) in win.view.toPlainText()
+    finally:
+        win.close()
         writer.close()
-    [summary] = history.list_sessions(conn)
-    assert summary.status == "interrupted"
-    doc = history.load_session(conn, summary.id)
-    assert [t.text for t in doc.turns][:3] == [formatted(u) for u in SCRIPT[:3]]
-    assert summary.first_words.startswith("First we review")
 
 
 @pytest.fixture

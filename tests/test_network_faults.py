@@ -7,7 +7,6 @@ import json
 import os
 import socket
 import threading
-import time
 
 import pytest
 
@@ -204,12 +203,10 @@ def test_missing_termination_does_not_hang(qtbot, make_window, fast_recovery, mo
         win = make_window()
         with qtbot.waitSignal(win.controller.session_started, timeout=15000):
             win.start_session()
-        started = time.monotonic()
-        with qtbot.waitSignal(win.controller.finished, timeout=20000):
+        with qtbot.waitSignal(win.controller.session_ended, timeout=30000) as ended:
             win.stop_session()
-        took = time.monotonic() - started
     assert server.sessions[0].terminate_received
-    assert took < 10, f"bounded wait for Termination ({took:.1f} s)"
+    assert not ended.args[0].terminated, "the wait for Termination was given up"
     assert win.status_label.text().startswith("Stopped")
     qtbot.waitUntil(lambda: sdk_threads() == [], timeout=20000)
 

@@ -9,6 +9,7 @@ be answered within a few seconds.
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -51,6 +52,9 @@ class ServerSession:
         self._ping: Any = None
         self._ping_sent_at = 0.0
         self._closer: threading.Thread | None = None
+        # The link stopped answering pings: nothing sent now can arrive, so closing skips
+        # Terminate and the closing handshake (both would wait out their timeouts).
+        self.link_dead = False
         self.client = StreamingClient(options)
         self.client.on(StreamingEvents.Begin, self._handle_begin)
         self.client.on(StreamingEvents.Turn, self._handle_turn)
@@ -102,6 +106,7 @@ class ServerSession:
             if self._ping.is_set():
                 self._ping = None
             elif now - self._ping_sent_at > stall_seconds / 2:
+                self.link_dead = True
                 return True
         if self._ping is None and now - self._ping_sent_at > stall_seconds / 2:
             try:
@@ -122,12 +127,26 @@ class ServerSession:
         self._close_timeout = timeout
 
     def _disconnect(self, terminate: bool) -> None:
+        if self.link_dead:
+            self._cut_link()
+            terminate = False
         if terminate:
             self._let_audio_drain()
         try:
             self.client.disconnect(terminate=terminate)
         except Exception:
             log.exception("segment %d: disconnect failed", self.segment)
+
+    def _cut_link(self) -> None:
+        """End the TCP connection at once; the SDK's threads then see it closed."""
+        connection = getattr(self.client, "_websocket", None)
+        raw = getattr(connection, "socket", None)
+        if raw is None:
+            return
+        try:
+            raw.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
     def _let_audio_drain(self, timeout: float = 2.0) -> None:
         """With its read thread gone, the SDK stops its writer at once on disconnect and drops
