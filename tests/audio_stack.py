@@ -149,3 +149,28 @@ def dominant_frequency(samples: np.ndarray, rate: int) -> float:
     a, b, c = np.log(spectrum[peak - 1 : peak + 2] + 1e-12)
     offset = 0.5 * (a - c) / (a - 2 * b + c)
     return (peak + offset) * rate / len(samples)
+
+
+def write_tone_words(path: Path, turns: list[list[int]], *, word_seconds: float = 0.2,
+                     gap_seconds: float = 0.15, turn_gap_seconds: float = 1.0,
+                     lead_silence: float = 0.3, rate: int = 48_000) -> Path:
+    """Speech for the stand-in's tone recogniser: each word a burst at its own pitch
+    (`standin_server.tone_frequency`), short gaps within a turn, long ones between turns."""
+    from tests.standin_server import tone_frequency
+
+    def silence(seconds: float) -> np.ndarray:
+        return np.zeros(int(seconds * rate))
+
+    parts = [silence(lead_silence)]
+    for turn in turns:
+        for i, word in enumerate(turn):
+            t = np.arange(int(word_seconds * rate)) / rate
+            parts.append(0.4 * np.sin(2 * np.pi * tone_frequency(word) * t))
+            parts.append(silence(gap_seconds if i < len(turn) - 1 else turn_gap_seconds))
+    pcm = (np.concatenate(parts) * 32767).astype(np.int16)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(2)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(np.repeat(pcm[:, None], 2, axis=1).tobytes())
+    return path

@@ -31,6 +31,7 @@ class EventLoopWatch:
     def __exit__(self, *exc: object) -> None:
         self._timer.stop()
         self._tick()
+        print(f"longest GUI-thread gap: {self.longest * 1000:.1f} ms")
 
     def assert_no_stall(self, limit: float = STALL_LIMIT_SECONDS) -> None:
         assert self.longest < limit, (

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
+import numpy as np
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import ServerConnection, serve
 
@@ -31,13 +32,17 @@ class Fault:
     "error" (Error frame with `code`, then close with it), "stall" (the link goes silent both
     ways, pings included), "garbage" (a non-JSON frame, then one that breaks the SDK's schema),
     "no_termination" / "slow_termination" (on Terminate: never / after `delay` s),
-    "http" (the handshake is refused with HTTP `code`).
+    "http" (the handshake is refused with HTTP `code`), "blackhole" (the link accepts every
+    byte and answers nothing, pings included), "drop_on_terminate" (on Terminate the TCP
+    connection is cut before any answer).
     """
 
     kind: str
     after_ms: int = 0
     code: int = 1011
     delay: float = 0.0
+    after_words: int = 0  # with a tone recognizer: once this many words were sent
+    after_finals: int = 0  # with a tone recognizer: once this many final turns were sent
 
 
 @dataclass
@@ -69,7 +74,7 @@ class SessionRecord:
         return len(self.audio) / SAMPLE_WIDTH / self.sample_rate
 
 
-INJECTED_ON_AUDIO = {"drop", "close", "error", "stall", "garbage"}
+INJECTED_ON_AUDIO = {"drop", "close", "error", "stall", "garbage", "blackhole"}
 
 
 class FreezableProxy:
@@ -81,6 +86,7 @@ class FreezableProxy:
         self._listener = socket.create_server(("127.0.0.1", port))
         self.port = self._listener.getsockname()[1]
         self._frozen: set[int] = set()
+        self._swallowed: set[int] = set()
         self._by_local_port: dict[int, list[socket.socket]] = {}
         self._open: list[socket.socket] = []
         self._closed = False
@@ -99,6 +105,10 @@ class FreezableProxy:
     def freeze(self, upstream_local_port: int) -> None:
         with self._lock:
             self._frozen.add(upstream_local_port)
+
+    def black_hole(self, upstream_local_port: int) -> None:
+        with self._lock:
+            self._swallowed.add(upstream_local_port)
 
     def close(self) -> None:
         """Stop listening (the port refuses connections from now on), cut every relayed
@@ -150,11 +160,12 @@ class FreezableProxy:
                     if self._closed:
                         return
                     time.sleep(0.05)
-                dst.sendall(data)
+                if key not in self._swallowed:
+                    dst.sendall(data)
         except OSError:
             pass
         finally:
-            if key not in self._frozen:
+            if key not in self._frozen and key not in self._swallowed:
                 for sock in (src, dst):
                     try:
                         sock.shutdown(socket.SHUT_RDWR)
@@ -263,6 +274,115 @@ class _ScriptedSession:
         return out
 
 
+TONE_BASE_HZ = 400.0
+TONE_STEP_HZ = 100.0
+FRAME_MS = 50
+LOUD_RMS = 0.05
+TURN_END_QUIET_MS = 600
+
+
+def tone_frequency(word_index: int) -> float:
+    """The tone that stands for the vocabulary's word `word_index` (see `_ToneSession`)."""
+    return TONE_BASE_HZ + TONE_STEP_HZ * word_index
+
+
+class _ToneSession:
+    """A recogniser whose words depend on the audio it really receives: each tone burst is
+    one word, and its pitch says which (`tone_frequency`); a quiet stretch of 600 ms ends
+    the turn. So audio that never arrives is never transcribed, and audio sent twice is
+    transcribed twice: what a test of replayed audio needs. With `session_heartbeat` it sends
+    Heartbeat every second; with `acknowledge_silence`, Silence for each quiet second."""
+
+    def __init__(self, vocabulary: list[str], record: SessionRecord):
+        self.vocabulary = vocabulary
+        self.format_turns = record.query.get("format_turns") == "True"
+        self.heartbeat = record.query.get("session_heartbeat") == "True"
+        self.silence = record.query.get("acknowledge_silence") == "True"
+        self.turn_order = 0
+        self.words: list[dict] = []
+        self.samples = np.empty(0, dtype=np.float32)
+        self.frame_ms = 0  # audio position of the next frame
+        self.word_samples: list[np.ndarray] = []
+        self.word_start = 0
+        self.quiet_since = 0
+        self.beat_from = 0
+        self.beat_loud = False
+        self.silence_from = 0
+        self.words_sent = 0
+        self.finals_sent = 0
+
+    def feed(self, pcm: bytes) -> list[dict]:
+        incoming = np.frombuffer(pcm, dtype=np.int16).astype(np.float32) / 32768.0
+        self.samples = np.concatenate((self.samples, incoming))
+        frame = 16 * FRAME_MS
+        out: list[dict] = []
+        while self.samples.size >= frame:
+            chunk, self.samples = self.samples[:frame], self.samples[frame:]
+            out += self._frame(chunk)
+        return out
+
+    def _frame(self, chunk: np.ndarray) -> list[dict]:
+        out: list[dict] = []
+        start, self.frame_ms = self.frame_ms, self.frame_ms + FRAME_MS
+        loud = float(np.sqrt(np.mean(chunk * chunk))) > LOUD_RMS
+        self.beat_loud |= loud
+        if loud:
+            if not self.word_samples:
+                self.word_start = start
+            self.word_samples.append(chunk)
+            self.silence_from = self.frame_ms
+        else:
+            if self.word_samples:
+                out += self._end_word(start)
+            if self.words and start + FRAME_MS - self.quiet_since >= TURN_END_QUIET_MS:
+                out += self.finish_turn()
+            if self.silence and not self.words and self.frame_ms - self.silence_from >= 1000:
+                out.append({"type": "Silence", "start_ms": self.silence_from,
+                            "end_ms": self.frame_ms})
+                self.silence_from = self.frame_ms
+        if self.heartbeat and self.frame_ms - self.beat_from >= 1000:
+            out.append({"type": "Heartbeat", "total_audio_received_ms": self.frame_ms,
+                        "total_duration_ms": self.frame_ms, "realtime_factor": 1.0,
+                        "max_speech_probability": 0.95 if self.beat_loud else 0.02})
+            self.beat_from, self.beat_loud = self.frame_ms, False
+        return out
+
+    def _end_word(self, end_ms: int) -> list[dict]:
+        samples = np.concatenate(self.word_samples)
+        self.word_samples = []
+        spectrum = np.abs(np.fft.rfft(samples * np.hanning(samples.size)))
+        freq = float(np.argmax(spectrum[1:]) + 1) * 16000 / samples.size
+        index = round((freq - TONE_BASE_HZ) / TONE_STEP_HZ)
+        text = self.vocabulary[index] if 0 <= index < len(self.vocabulary) else "?"
+        self.words.append({"text": text, "start": self.word_start, "end": end_ms,
+                           "confidence": 0.9, "word_is_final": True})
+        self.quiet_since = end_ms
+        self.words_sent += 1
+        return [self._turn(end=False, formatted_text=False)]
+
+    def _turn(self, *, end: bool, formatted_text: bool) -> dict:
+        text = " ".join(w["text"] for w in self.words)
+        return {
+            "type": "Turn", "turn_order": self.turn_order, "turn_is_formatted": formatted_text,
+            "end_of_turn": end, "transcript": formatted(text) if formatted_text else text,
+            "end_of_turn_confidence": 0.9 if end else 0.1, "words": list(self.words),
+        }
+
+    def finish_turn(self) -> list[dict]:
+        if self.word_samples:
+            self._end_word(self.frame_ms)
+        if not self.words:
+            return []
+        out = [self._turn(end=True, formatted_text=False)]
+        if self.format_turns:
+            out.append(self._turn(end=True, formatted_text=True))
+        self.turn_order += 1
+        self.finals_sent += 1
+        self.words = []
+        self.silence_from = self.frame_ms
+        return out
+
+
 class StandInServer:
     def __init__(
         self,
@@ -274,12 +394,14 @@ class StandInServer:
         faults: list[Fault | None] | None = None,
         expires_in: int = 10800,
         port: int = 0,
+        tones: list[str] | None = None,
     ):
         self.api_key = api_key
         self.ms_per_word = ms_per_word
         self.on_audio = on_audio
         self.faults = list(faults or [])
         self.expires_in = expires_in
+        self.tones = tones  # a vocabulary: recognise tone words instead of the script
         self.sessions: list[SessionRecord] = []
         self.cursor = ScriptCursor(script or [])
         self._connections = 0
@@ -404,6 +526,7 @@ class StandInServer:
             return
         self._send(conn, record, begin)
         record.began_at = time.monotonic()
+        tones = _ToneSession(self.tones, record) if self.tones is not None else None
         script = _ScriptedSession(
             self.cursor, record, self.ms_per_word, record.query.get("format_turns") == "True"
         )
@@ -416,11 +539,14 @@ class StandInServer:
                 if self.on_audio:
                     self.on_audio(record)
                 audio_ms = int(record.audio_seconds * 1000)
-                for turn in script.advance(audio_ms):
-                    self._send(conn, record, turn)
+                replies = tones.feed(message) if tones else script.advance(audio_ms)
+                for reply in replies:
+                    self._send(conn, record, reply)
                 self._notify()
                 if (fault is not None and record.fault_at is None
-                        and fault.kind in INJECTED_ON_AUDIO and audio_ms >= fault.after_ms):
+                        and fault.kind in INJECTED_ON_AUDIO and audio_ms >= fault.after_ms
+                        and (tones is None or (tones.words_sent >= fault.after_words
+                                               and tones.finals_sent >= fault.after_finals))):
                     if self._inject(conn, record, fault):
                         return
                 continue
@@ -430,7 +556,12 @@ class StandInServer:
             if data.get("type") == "Terminate":
                 record.terminate_received = True
                 self._notify()
-                for turn in script.finish_turn():
+                if fault is not None and fault.kind == "drop_on_terminate":
+                    record.fault_at = time.monotonic()
+                    conn.socket.shutdown(socket.SHUT_RDWR)
+                    conn.socket.close()
+                    return
+                for turn in (tones.finish_turn() if tones else script.finish_turn()):
                     self._send(conn, record, turn)
                 if fault is not None and fault.kind == "no_termination":
                     self._wait_for_client_to_leave(conn, record)
@@ -463,6 +594,10 @@ class StandInServer:
             return True
         if fault.kind == "stall":
             self._proxy.freeze(conn.remote_address[1])
+            self._wait_for_client_to_leave(conn, record)
+            return True
+        if fault.kind == "blackhole":
+            self._proxy.black_hole(conn.remote_address[1])
             self._wait_for_client_to_leave(conn, record)
             return True
         if fault.kind == "garbage":

@@ -1,42 +1,65 @@
 """Keeps the session's audio until the server has surely used it, so no speech is lost.
 
 Every 50 ms chunk gets a place on the transcript clock (its capture order x 50 ms). Chunks
-wait in `pending` until sent; sent chunks stay `unconfirmed` until a final turn covers them.
-When a connection drops, what the old server session had not finalised is sent again to the
-new one, together with everything captured meanwhile (bounded, oldest dropped first).
+wait in `pending` until sent; sent chunks stay `unconfirmed` until there is positive
+evidence that the server processed them:
+
+- a final turn that ends after them (`confirmed_until`), or
+- a server message saying a stretch was heard and held no speech (`heard_without_speech`:
+  `Silence` messages, or `Heartbeat` intervals with a low speech probability).
+
+The absence of a Turn is no evidence: a stalled or black-holed server sends nothing at all.
+Evidence only ever releases audio from the front, so what is replayed after a drop is one
+contiguous stretch and the transcript clock stays right. When a connection drops, every
+unconfirmed chunk goes back in front of pending and is sent to the new server session; only
+leading chunks that the app itself measured as quiet are skipped (with a margin before the
+first sound), which saves time and money and never skips speech.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import deque
+from dataclasses import dataclass
 
 from livescribe_gui.audio.converter import CHUNK_MS
 
-# How far back to resend when a connection drops in silence (no turn in progress).
-SILENT_REPLAY_MS = 500
-# A little before the first word of the unfinished turn, so it is heard whole again.
-SPEECH_REPLAY_MARGIN_MS = 300
+# Sound kept before the first non-quiet chunk when leading quiet audio is skipped.
+REPLAY_MARGIN_MS = 300
+
+
+@dataclass(frozen=True)
+class Chunk:
+    at_ms: int  # its place on the transcript clock
+    pcm: bytes
+    quiet: bool  # measured by the app: nothing above the quiet floor
 
 
 class AudioLedger:
-    def __init__(self, *, pending_limit_ms: int = 120_000, replay_limit_ms: int = 30_000):
+    def __init__(self, *, pending_limit_ms: int = 120_000, replay_limit_ms: int = 120_000):
         self._lock = threading.Lock()
-        self._pending: deque[tuple[int, bytes]] = deque()
-        self._unconfirmed: deque[tuple[int, bytes]] = deque()
+        self._pending: deque[Chunk] = deque()
+        self._unconfirmed: deque[Chunk] = deque()
+        self._heard: list[tuple[int, int]] = []  # ranges proven heard, ahead of the front
+        self._final_until = 0
         self._pending_limit = pending_limit_ms // CHUNK_MS
         self._replay_limit = replay_limit_ms // CHUNK_MS
         self._next_ms = 0
-        self._speech_since_ms: int | None = None
-        self.dropped_ms = 0
+        self.dropped_ms = 0  # audio given up because a bound was reached
+        self.replayed_ms = 0  # audio sent again after connections dropped
+        self.skipped_quiet_ms = 0  # leading quiet audio not replayed
 
     @property
     def captured_ms(self) -> int:
         return self._next_ms
 
-    def add(self, chunk: bytes) -> None:
+    @property
+    def unconfirmed_ms(self) -> int:
+        return len(self._unconfirmed) * CHUNK_MS
+
+    def add(self, pcm: bytes, *, quiet: bool = False) -> None:
         with self._lock:
-            self._pending.append((self._next_ms, chunk))
+            self._pending.append(Chunk(self._next_ms, pcm, quiet))
             self._next_ms += CHUNK_MS
             while len(self._pending) > self._pending_limit:
                 self._pending.popleft()
@@ -50,41 +73,57 @@ class AudioLedger:
         with self._lock:
             if not self._pending:
                 return None
-            item = self._pending.popleft()
-            self._unconfirmed.append(item)
+            chunk = self._pending.popleft()
+            self._unconfirmed.append(chunk)
             while len(self._unconfirmed) > self._replay_limit:
                 self._unconfirmed.popleft()
-            return item
+                self.dropped_ms += CHUNK_MS
+            self._trim()
+            return chunk.at_ms, chunk.pcm
 
     def next_pending_ms(self) -> int:
         """Where the next chunk to send sits on the transcript clock."""
         with self._lock:
-            return self._pending[0][0] if self._pending else self._next_ms
-
-    def speech_started(self, at_ms: int) -> None:
-        """A turn is in progress from `at_ms` (transcript clock)."""
-        with self._lock:
-            if self._speech_since_ms is None:
-                self._speech_since_ms = at_ms
+            return self._pending[0].at_ms if self._pending else self._next_ms
 
     def confirmed_until(self, at_ms: int) -> None:
         """A final turn ends at `at_ms`: audio before it needs no resending."""
         with self._lock:
-            self._speech_since_ms = None
-            while self._unconfirmed and self._unconfirmed[0][0] + CHUNK_MS <= at_ms:
+            self._final_until = max(self._final_until, at_ms)
+            self._trim()
+
+    def heard_without_speech(self, start_ms: int, end_ms: int) -> None:
+        """The server says it heard [start_ms, end_ms) and found no speech in it."""
+        if end_ms <= start_ms:
+            return
+        with self._lock:
+            self._heard.append((start_ms, end_ms))
+            self._trim()
+
+    def _trim(self) -> None:
+        """Release chunks from the front while evidence covers them."""
+        while self._unconfirmed:
+            front = self._unconfirmed[0]
+            end = front.at_ms + CHUNK_MS
+            if end <= self._final_until or any(
+                    start <= front.at_ms and end <= stop for start, stop in self._heard):
                 self._unconfirmed.popleft()
+            else:
+                break
+        front_ms = self._unconfirmed[0].at_ms if self._unconfirmed else self._next_ms
+        self._heard = [r for r in self._heard if r[1] > front_ms]
 
     def rewind_for_reconnect(self) -> int:
         """After a drop: put unconfirmed audio back in front of pending. Returns the clock
         position the next server session starts at."""
         with self._lock:
-            if self._speech_since_ms is not None:
-                keep_from = self._speech_since_ms - SPEECH_REPLAY_MARGIN_MS
-            else:
-                last = self._unconfirmed[-1][0] + CHUNK_MS if self._unconfirmed else 0
-                keep_from = last - SILENT_REPLAY_MS
-            replay = [item for item in self._unconfirmed if item[0] + CHUNK_MS > keep_from]
+            replay = list(self._unconfirmed)
+            first_sound = next((i for i, c in enumerate(replay) if not c.quiet), len(replay))
+            start = max(0, first_sound - REPLAY_MARGIN_MS // CHUNK_MS)
+            self.skipped_quiet_ms += start * CHUNK_MS
+            replay = replay[start:]
+            self.replayed_ms += len(replay) * CHUNK_MS
             self._unconfirmed.clear()
-            self._speech_since_ms = None
+            self._heard.clear()
             self._pending.extendleft(reversed(replay))
-            return self._pending[0][0] if self._pending else self._next_ms
+            return self._pending[0].at_ms if self._pending else self._next_ms

@@ -58,9 +58,17 @@ def _live_fields(options: StreamingOptions) -> dict:
     }
 
 
+def acknowledges_silence(speech_model: str) -> bool:
+    """Universal-3 Pro models can report stretches heard without speech (`Silence`)."""
+    return speech_model.startswith(("u3-", "universal-3-")) and speech_model.endswith("pro")
+
+
 def connection_parameters(options: StreamingOptions) -> StreamingParameters:
     multilingual = options.speech_model == "universal-streaming-multilingual"
     return StreamingParameters(
+        # What the server says it heard lets the app release audio it keeps for a replay.
+        session_heartbeat=True,
+        acknowledge_silence=True if acknowledges_silence(options.speech_model) else None,
         sample_rate=SESSION_RATE,
         encoding=Encoding.pcm_s16le,
         speech_model=SpeechModel(options.speech_model),

@@ -17,6 +17,8 @@ from typing import Any
 
 from assemblyai.streaming.v3 import (
     BeginEvent,
+    HeartbeatEvent,
+    SilenceEvent,
     StreamingClient,
     StreamingClientOptions,
     StreamingError,
@@ -28,6 +30,9 @@ from assemblyai.streaming.v3 import (
 
 log = logging.getLogger(__name__)
 
+# Below this, a heartbeat interval counts as heard without speech.
+SPEECH_PROBABILITY = 0.3
+
 
 class ServerSession:
     def __init__(
@@ -38,6 +43,7 @@ class ServerSession:
         options: StreamingClientOptions,
         params: StreamingParameters,
         on_turn: Callable[[ServerSession, TurnEvent], None],
+        on_heard: Callable[[int, int], None],
         on_change: Callable[[], None],
     ):
         self.segment = segment
@@ -48,6 +54,8 @@ class ServerSession:
         self.started_at = time.monotonic()
         self._params = params
         self._on_turn = on_turn
+        self._on_heard = on_heard
+        self._heartbeat_ms = 0
         self._on_change = on_change
         self._ping: Any = None
         self._ping_sent_at = 0.0
@@ -60,6 +68,8 @@ class ServerSession:
         self.client.on(StreamingEvents.Turn, self._handle_turn)
         self.client.on(StreamingEvents.Termination, self._handle_termination)
         self.client.on(StreamingEvents.Error, self._handle_error)
+        self.client.on(StreamingEvents.Silence, self._handle_silence)
+        self.client.on(StreamingEvents.Heartbeat, self._handle_heartbeat)
 
     # SDK handlers (the SDK's read thread, or the connecting thread for handshake errors)
     def _handle_begin(self, _client: StreamingClient, event: BeginEvent) -> None:
@@ -68,6 +78,17 @@ class ServerSession:
 
     def _handle_turn(self, _client: StreamingClient, event: TurnEvent) -> None:
         self._on_turn(self, event)
+
+    def _handle_silence(self, _client: StreamingClient, event: SilenceEvent) -> None:
+        """Proof that the server heard this stretch and found no speech in it."""
+        self._on_heard(self.offset_ms + event.start_ms, self.offset_ms + event.end_ms)
+
+    def _handle_heartbeat(self, _client: StreamingClient, event: HeartbeatEvent) -> None:
+        """The audio received since the last heartbeat; heard, and without speech when the
+        server's speech probability stayed low all through it."""
+        start, self._heartbeat_ms = self._heartbeat_ms, event.total_audio_received_ms
+        if event.max_speech_probability < SPEECH_PROBABILITY:
+            self._on_heard(self.offset_ms + start, self.offset_ms + event.total_audio_received_ms)
 
     def _handle_termination(self, _client: StreamingClient, event: TerminationEvent) -> None:
         self.termination = event

@@ -22,7 +22,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from livescribe_gui.audio.capture import AudioCapture, DeviceError
 from livescribe_gui.audio.converter import CHUNK_MS, SESSION_RATE
-from livescribe_gui.audio.level import SilenceTracker, level_dbfs
+from livescribe_gui.audio.level import SILENCE_DBFS, SilenceTracker, level_dbfs
 from livescribe_gui.streaming.backoff import Backoff
 from livescribe_gui.streaming.errors import classify, dropped
 from livescribe_gui.streaming.events import (
@@ -214,6 +214,7 @@ class TranscriptionWorker(QObject):
             ),
             params=connection_parameters(self._options),
             on_turn=self._on_turn,
+            on_heard=self._ledger.heard_without_speech,
             on_change=self._wake.set,
         )
         self.connecting.emit()
@@ -315,8 +316,8 @@ class TranscriptionWorker(QObject):
     def _capture(self, capture: AudioCapture, *, timeout: float) -> StreamFailure | None:
         """Take captured audio into the ledger; report the level, silence and dropouts."""
         for chunk in capture.read(timeout=timeout):
-            self._ledger.add(chunk)
             level = level_dbfs(chunk)
+            self._ledger.add(chunk, quiet=level <= SILENCE_DBFS)
             self._silence.feed(chunk, level)
             self._report_level(level)
         quiet = self._silence.quiet_seconds >= self._config.silence_hint_seconds
@@ -369,8 +370,6 @@ class TranscriptionWorker(QObject):
             self._last_speech_at = time.monotonic()
         if update.end_of_turn:
             self._ledger.confirmed_until(update.end_ms + update.offset_ms)
-        elif update.words:
-            self._ledger.speech_started(update.start_ms + update.offset_ms)
         self._save(update)
         self.turn_received.emit(update)
 
