@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 
 import pytest
+from PySide6.QtCore import Qt
 
 from livescribe_gui.transcript.model import Transcript
 from livescribe_gui.ui.transcript_view import TranscriptView
@@ -118,3 +119,55 @@ def test_qt_binding_keeps_references_to_none(view):
     for i in range(1, 200):
         feed(view, t, turn(i, "words", end=True, start=i * 1000))
     assert sys.getrefcount(None) >= before - 50
+
+
+def tail_is_visible(view: TranscriptView) -> bool:
+    from PySide6.QtGui import QTextCursor
+
+    end = QTextCursor(view.document())
+    end.movePosition(QTextCursor.MoveOperation.End)
+    rect = view.cursorRect(end)
+    return view.viewport().rect().contains(rect.center())
+
+
+@pytest.mark.parametrize("size,points", [((400, 300), 0), ((760, 520), 0), ((760, 520), 48),
+                                         ((1200, 800), 20)])
+def test_the_tail_stays_in_view_through_hundreds_of_wrapping_turns(qtbot, size, points):
+    view = TranscriptView()
+    qtbot.addWidget(view)
+    view.resize(*size)
+    view.set_text_size(points)
+    view.show()
+    t = Transcript()
+    words = "the quick brown fox jumps over a lazy dog while everyone keeps talking".split()
+    for i in range(300):
+        text = " ".join(words[: 1 + (i * 7) % len(words)] * (1 + i % 4))  # some wrap
+        for grow in range(1, len(text.split()) + 1, 5):
+            feed(view, t, turn(i, " ".join(text.split()[:grow]), start=i * 3000))
+        feed(view, t, turn(i, text, end=True, start=i * 3000))
+        if i % 25 == 0 or i > 290:
+            qtbot.wait(1)  # let the layout settle as the event loop would
+            assert tail_is_visible(view), f"turn {i} is off-screen at {size}, {points} pt"
+    assert not view.jump_button.isVisible()
+
+
+def test_reading_above_stops_following_and_jump_to_live_resumes(view, qtbot):
+    t = Transcript()
+    for i in range(120):
+        feed(view, t, turn(i, f"turn number {i} with quite a few words to wrap the line",
+                           end=True, start=i * 1000))
+    qtbot.wait(1)
+    bar = view.verticalScrollBar()
+    bar.setValue(bar.maximum() // 3)  # the reader scrolls up
+    place = view.firstVisibleBlock().blockNumber()
+    for i in range(120, 160):
+        feed(view, t, turn(i, f"new words {i}", end=True, start=i * 1000))
+    qtbot.wait(1)
+    assert view.firstVisibleBlock().blockNumber() == place, "the reader keeps their place"
+    assert view.jump_button.isVisible()
+    qtbot.mouseClick(view.jump_button, Qt.MouseButton.LeftButton)
+    qtbot.wait(1)
+    assert tail_is_visible(view) and not view.jump_button.isVisible()
+    feed(view, t, turn(160, "and we follow again", end=True, start=160_000))
+    qtbot.wait(1)
+    assert tail_is_visible(view)

@@ -3,12 +3,19 @@
 Each update touches one block through a QTextCursor, so its cost does not grow with the
 transcript; the whole text is never re-set. Block i holds final turn i; the live line, when
 there is one, is the block after the last final turn.
+
+Following the tail is a state, not a comparison made at each update: the document is laid
+out lazily, so right after an edit the scroll bar's maximum is stale, and "value == maximum"
+then reads as "the reader scrolled up" and following stopped for good. The view follows
+until the reader scrolls away from the bottom, scrolls again whenever the laid-out range
+grows, and offers "Jump to live" while the reader is elsewhere.
 """
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QToolButton, QWidget
 
 from livescribe_gui.transcript.model import (
     Change,
@@ -31,6 +38,18 @@ class TranscriptView(QPlainTextEdit):
         self.show_timestamps = True
         self._blocks_used = 0
         self._has_partial = False
+        self._following = True
+        self._scrolling_to_tail = False
+        bar = self.verticalScrollBar()
+        bar.rangeChanged.connect(self._on_range_changed)
+        bar.valueChanged.connect(self._on_scrolled)
+        self.jump_button = QToolButton(self.viewport())
+        self.jump_button.setText("↓ Jump to live")
+        self.jump_button.setAccessibleName("Jump to the live text")
+        self.jump_button.setToolTip("Follow the newest words again")
+        self.jump_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.jump_button.clicked.connect(self.follow_tail)
+        self.jump_button.hide()
         self.set_text_size(0)
 
     def set_text_size(self, points: int) -> None:
@@ -70,11 +89,14 @@ class TranscriptView(QPlainTextEdit):
         return self._blocks_used - (1 if self._has_partial else 0)
 
     def is_following_tail(self) -> bool:
-        bar = self.verticalScrollBar()
-        return bar.value() >= bar.maximum()
+        return self._following
+
+    def follow_tail(self) -> None:
+        """Follow the newest words again (the "Jump to live" button)."""
+        self._set_following(True)
+        self._scroll_to_tail()
 
     def apply(self, changes: list[Change]) -> None:
-        following = self.is_following_tail()
         for change in changes:
             if isinstance(change, TurnAdded):
                 self._add_final(change.turn)
@@ -82,14 +104,50 @@ class TranscriptView(QPlainTextEdit):
                 self._write_final(change.index, change.turn)
             elif isinstance(change, PartialChanged):
                 self._set_partial(change)
-        if following:
-            bar = self.verticalScrollBar()
+        if self._following:
+            self._scroll_to_tail()
+
+    def _scroll_to_tail(self) -> None:
+        bar = self.verticalScrollBar()
+        self._scrolling_to_tail = True
+        try:
             bar.setValue(bar.maximum())
+        finally:
+            self._scrolling_to_tail = False
+
+    def _on_range_changed(self, _minimum: int, _maximum: int) -> None:
+        if self._following:
+            self._scroll_to_tail()
+
+    def _on_scrolled(self, value: int) -> None:
+        """The reader moved: follow again when they are back at the bottom."""
+        if not self._scrolling_to_tail:
+            self._set_following(value >= self.verticalScrollBar().maximum())
+
+    def _set_following(self, following: bool) -> None:
+        self._following = following
+        self.jump_button.setVisible(not following and self._blocks_used > 0)
+        if not following:
+            self._place_jump_button()
+
+    def _place_jump_button(self) -> None:
+        self.jump_button.adjustSize()
+        area = self.viewport().rect()
+        size = self.jump_button.sizeHint()
+        self.jump_button.move(area.right() - size.width() - 12,
+                              area.bottom() - size.height() - 12)
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 (Qt override)
+        super().resizeEvent(event)
+        self._place_jump_button()
+        if self._following:
+            self._scroll_to_tail()
 
     def clear_transcript(self) -> None:
         self.clear()
         self._blocks_used = 0
         self._has_partial = False
+        self._set_following(True)
 
     def _add_final(self, turn: FinalTurn) -> None:
         """A final turn takes over the live line's block (it settles in place) or a new one."""
