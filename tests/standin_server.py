@@ -293,8 +293,13 @@ class _ToneSession:
     transcribed twice: what a test of replayed audio needs. With `session_heartbeat` it sends
     Heartbeat every second; with `acknowledge_silence`, Silence for each quiet second."""
 
-    def __init__(self, vocabulary: list[str], record: SessionRecord):
+    def __init__(self, vocabulary: list[str], record: SessionRecord, *, turn_end_ms: int,
+                 hold_after_words: int | None):
         self.vocabulary = vocabulary
+        self.turn_end_ms = turn_end_ms
+        # Once this many words were heard, a turn ends only on Terminate: a speaker who
+        # has not finished when Stop is pressed.
+        self.hold_after_words = hold_after_words
         self.format_turns = record.query.get("format_turns") == "True"
         self.heartbeat = record.query.get("session_heartbeat") == "True"
         self.silence = record.query.get("acknowledge_silence") == "True"
@@ -334,7 +339,8 @@ class _ToneSession:
         else:
             if self.word_samples:
                 out += self._end_word(start)
-            if self.words and start + FRAME_MS - self.quiet_since >= TURN_END_QUIET_MS:
+            held = self.hold_after_words is not None and self.words_sent > self.hold_after_words
+            if self.words and not held and start + FRAME_MS - self.quiet_since >= self.turn_end_ms:
                 out += self.finish_turn()
             if self.silence and not self.words and self.frame_ms - self.silence_from >= 1000:
                 out.append({"type": "Silence", "start_ms": self.silence_from,
@@ -395,6 +401,8 @@ class StandInServer:
         expires_in: int = 10800,
         port: int = 0,
         tones: list[str] | None = None,
+        tone_turn_end_ms: int = TURN_END_QUIET_MS,
+        tone_hold_after_words: int | None = None,
     ):
         self.api_key = api_key
         self.ms_per_word = ms_per_word
@@ -402,6 +410,8 @@ class StandInServer:
         self.faults = list(faults or [])
         self.expires_in = expires_in
         self.tones = tones  # a vocabulary: recognise tone words instead of the script
+        self.tone_turn_end_ms = tone_turn_end_ms
+        self.tone_hold_after_words = tone_hold_after_words
         self.sessions: list[SessionRecord] = []
         self.cursor = ScriptCursor(script or [])
         self._connections = 0
@@ -526,7 +536,9 @@ class StandInServer:
             return
         self._send(conn, record, begin)
         record.began_at = time.monotonic()
-        tones = _ToneSession(self.tones, record) if self.tones is not None else None
+        tones = (_ToneSession(self.tones, record, turn_end_ms=self.tone_turn_end_ms,
+                              hold_after_words=self.tone_hold_after_words)
+                 if self.tones is not None else None)
         script = _ScriptedSession(
             self.cursor, record, self.ms_per_word, record.query.get("format_turns") == "True"
         )

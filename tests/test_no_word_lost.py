@@ -69,3 +69,33 @@ def test_speech_during_an_outage_is_transcribed_once_in_order(
     positions = [exported.find(text) for text in EXPECTED]
     assert -1 not in positions and positions == sorted(positions), "and in an export"
     assert all(exported.count(text) == 1 for text in EXPECTED)
+
+
+def test_a_drop_while_waiting_for_termination_loses_no_words(
+        qtbot, make_window, fast_recovery, monkeypatch, tmp_path):  # noqa: F811
+    """Stop is pressed while the last turn is still open; the connection drops instead of
+    answering Terminate. The last turn's audio goes to a new session, which is terminated."""
+    speech = write_tone_words(tmp_path / "speech.wav", TURNS)
+    last_words = " ".join(VOCABULARY[i] for i in TURNS[-1])
+    # The last turn is still open when Stop is pressed (the first session's recogniser ends
+    # no turn after the first two; the next session's ends turns as usual).
+    held = len(TURNS[0]) + len(TURNS[1])
+    with serve(monkeypatch, tones=VOCABULARY, tone_hold_after_words=held,
+               faults=[Fault("drop_on_terminate")]) as server:
+        win = make_window()
+        with qtbot.waitSignal(win.controller.session_started, timeout=15000):
+            win.start_session()
+        player = subprocess.Popen(["paplay", f"--device={TEST_SINK}", str(speech)])
+        try:
+            qtbot.waitUntil(lambda: win.transcript.partial_text == last_words, timeout=30000)
+        finally:
+            player.kill()
+            player.wait()
+        assert [t.text for t in win.transcript.turns] == EXPECTED[:-1]
+        with qtbot.waitSignal(win.controller.finished, timeout=30000):
+            win.stop_session()
+        began = [s for s in server.sessions if s.began_at is not None]
+        assert len(began) == 2 and began[0].fault_at is not None
+        assert began[1].terminate_received, "the session that took the last words is ended"
+    assert final_texts(win) == EXPECTED
+    assert win.status_label.text().startswith("Stopped")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from livescribe_gui.audio.devices import InputDevice
+from livescribe_gui.audio.preview import CaptureHandover
 from livescribe_gui.streaming.options import StreamingOptions
 
 
@@ -16,6 +17,8 @@ class SessionConfig:
     api_key: str = field(repr=False)
     host: str
     options: StreamingOptions
+    # The level preview's open stream for this device, passed on with its pre-roll.
+    handover: CaptureHandover | None = field(default=None, compare=False, repr=False)
     silence_hint_seconds: float = 5.0
     stall_seconds: float = 8.0
     rollover_margin_seconds: float = 120.0

@@ -113,6 +113,20 @@ class AudioLedger:
         front_ms = self._unconfirmed[0].at_ms if self._unconfirmed else self._next_ms
         self._heard = [r for r in self._heard if r[1] > front_ms]
 
+    def confirm_all_sent(self) -> None:
+        """The server ended the session with Termination: it has used everything sent."""
+        with self._lock:
+            if self._unconfirmed:
+                self._final_until = max(self._final_until,
+                                        self._unconfirmed[-1].at_ms + CHUNK_MS)
+            self._trim()
+
+    def holds_sound(self) -> bool:
+        """Whether any audio with sound still waits for a server to use it."""
+        with self._lock:
+            return any(not c.quiet for c in self._unconfirmed) or any(
+                not c.quiet for c in self._pending)
+
     def rewind_for_reconnect(self) -> int:
         """After a drop: put unconfirmed audio back in front of pending. Returns the clock
         position the next server session starts at."""

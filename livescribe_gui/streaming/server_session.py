@@ -139,7 +139,10 @@ class ServerSession:
 
     def close(self, *, terminate: bool, timeout: float) -> None:
         """Start closing on a helper thread (Terminate, wait for Termination, join the SDK's
-        threads); `wait_closed` bounds how long anyone waits for it."""
+        threads); `wait_closed` bounds how long anyone waits for it. Closing twice is
+        closing once."""
+        if self._closer is not None:
+            return
         self._closer = threading.Thread(
             target=self._disconnect, args=(terminate,), name=f"close-segment-{self.segment}",
             daemon=True,

@@ -52,6 +52,10 @@ log = logging.getLogger(__name__)
 CHUNK_SECONDS = CHUNK_MS / 1000
 LEVEL_INTERVAL_SECONDS = 0.045
 CLOSE_GRACE_SECONDS = 3.0
+# How long the session waits for the level preview to pass on its open stream.
+HANDOVER_SECONDS = 3.0
+# After Stop, server sessions opened to deliver words a dropped connection never returned.
+FINISHING_SESSIONS = 2
 
 
 def turn_from_sdk(event: TurnEvent, *, segment: int = 0, offset_ms: int = 0) -> TurnUpdate:
@@ -118,6 +122,8 @@ class TranscriptionWorker(QObject):
         self._last_speech_at = time.monotonic()
         self._auto_stop_shown = -1
         self._auto_stopped = False
+        self._finishing = False
+        self._finishing_sessions = 0
 
     def request_stop(self) -> None:
         """Thread-safe: the transcription ends with Terminate as soon as the worker sees this."""
@@ -143,11 +149,19 @@ class TranscriptionWorker(QObject):
             self.finished.emit()
 
     def _run(self) -> None:
-        try:
-            capture = AudioCapture(self._config.device)
-        except DeviceError as exc:
-            self.failed.emit(StreamFailure(FailureKind.DEVICE, str(exc)))
-            return
+        handed = self._config.handover.take(HANDOVER_SECONDS) if self._config.handover else None
+        if handed is not None:
+            capture, preroll = handed
+            log.info("took over the preview's stream with %d ms before Start",
+                     len(preroll) * CHUNK_MS)
+        else:
+            try:
+                capture, preroll = AudioCapture(self._config.device), []
+            except DeviceError as exc:
+                self.failed.emit(StreamFailure(FailureKind.DEVICE, str(exc)))
+                return
+        for chunk in preroll:
+            self._ledger.add(chunk, quiet=level_dbfs(chunk) <= SILENCE_DBFS)
         try:
             self._transcribe(capture)
         finally:
@@ -157,7 +171,7 @@ class TranscriptionWorker(QObject):
     def _transcribe(self, capture: AudioCapture) -> None:
         backoff = Backoff()
         failure: StreamFailure | None = None
-        while not self._stop.is_set():
+        while self._keep_going():
             session, failure = self._open_session(capture)
             if session is not None:
                 backoff.reset()
@@ -175,6 +189,26 @@ class TranscriptionWorker(QObject):
             self.failed.emit(failure)
         self._finish()
 
+    def _keep_going(self) -> bool:
+        """Until Stop; after it, only while audio with sound was never returned as text
+        (the connection dropped before the last words came back), for a few sessions."""
+        if not self._stop.is_set():
+            return True
+        if not self._ledger.holds_sound():
+            return False
+        if self._finishing_sessions >= FINISHING_SESSIONS:
+            log.warning("giving up on the last %d ms of audio after Stop",
+                        self._ledger.unconfirmed_ms)
+            return False
+        log.info("after Stop: sending audio the server never returned to a new session")
+        self._finishing = True
+        self._finishing_sessions += 1
+        return True
+
+    def _abandoned(self) -> bool:
+        """Stop was asked for, and no last words are being delivered."""
+        return self._stop.is_set() and not self._finishing
+
     def _wait_before_retry(self, backoff: Backoff, failure: StreamFailure,
                            capture: AudioCapture) -> StreamFailure | None:
         """Wait with backoff, capturing meanwhile; returns a failure only if the device went."""
@@ -183,7 +217,7 @@ class TranscriptionWorker(QObject):
                  failure.kind.value)
         self.reconnecting.emit(Reconnecting(backoff.attempt, delay, failure.message, failure.kind))
         deadline = time.monotonic() + delay
-        while time.monotonic() < deadline and not self._stop.is_set():
+        while time.monotonic() < deadline and not self._abandoned():
             lost = self._capture(capture, timeout=CHUNK_SECONDS)
             if lost is not None:
                 return lost
@@ -220,7 +254,7 @@ class TranscriptionWorker(QObject):
         self.connecting.emit()
         session.connect()
         deadline = time.monotonic() + self._begin_timeout
-        while session.began is None and session.error is None and not self._stop.is_set():
+        while session.began is None and session.error is None and not self._abandoned():
             if time.monotonic() > deadline:
                 self._close(session, terminate=False)
                 return None, dropped(
@@ -262,7 +296,7 @@ class TranscriptionWorker(QObject):
         Rolls over to a fresh server session before this one expires."""
         pacer = RealTimePacer()
         rollover_at = self._rollover_time(session)
-        while not self._stop.is_set():
+        while not self._stop.is_set() or (self._finishing and self._ledger.has_pending()):
             failure = self._capture(capture, timeout=CHUNK_SECONDS)
             if failure is not None:
                 self._close(session, terminate=True)
@@ -292,6 +326,11 @@ class TranscriptionWorker(QObject):
             if item is not None:
                 session.send(item[1])
         self._close(session, terminate=True)
+        session.wait_closed()
+        if session.termination is not None:
+            self._ledger.confirm_all_sent()
+        elif self._ledger.holds_sound():
+            return dropped("The connection dropped before the last words came back.")
         return None
 
     def _rollover_time(self, session: ServerSession) -> float:
@@ -317,7 +356,8 @@ class TranscriptionWorker(QObject):
         """Take captured audio into the ledger; report the level, silence and dropouts."""
         for chunk in capture.read(timeout=timeout):
             level = level_dbfs(chunk)
-            self._ledger.add(chunk, quiet=level <= SILENCE_DBFS)
+            if not self._stop.is_set():  # nothing said after Stop is transcribed
+                self._ledger.add(chunk, quiet=level <= SILENCE_DBFS)
             self._silence.feed(chunk, level)
             self._report_level(level)
         quiet = self._silence.quiet_seconds >= self._config.silence_hint_seconds
