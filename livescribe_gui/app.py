@@ -153,29 +153,37 @@ def main(argv: list[str] | None = None) -> int:
     writer = settings.SettingsWriter()
     store = StoreWriter()
     store.mark_interrupted()
-    keys.load()
-    devices = list_input_devices()
     loaded = settings.load()
     window = MainWindow(
-        settings=loaded.settings, settings_writer=writer, keys=keys, devices=devices,
+        settings=loaded.settings, settings_writer=writer, keys=keys, devices=None,
         store=store, notice=loaded.notice,
     )
     # Through the event loop: a signal that lands before app.exec() must still close the window.
     install_signal_handlers(lambda: QTimer.singleShot(0, window.close))
     # Logging out: end the session (Terminate) before the session manager ends the process.
-    app.commitDataRequest.connect(lambda _manager: window.stop_session())
-    if args.device:
-        match = find_device(devices, name=args.device, substring=True)
-        if match is not None:
-            window.select_device(match)
-        else:
-            message = f"No input matches “{args.device}”; using the selected one instead."
-            print(f"livescribe-gui: {message}", file=sys.stderr)
-            window.status_label.setText(message)
+    app.commitDataRequest.connect(window.commit_data)
+    def ready(devices: list | None) -> None:
+        """The saved key and the inputs are known (both can be slow: a credential store
+        over D-Bus, PortAudio and the sound server), found while the window was shown."""
+        devices = devices or []
+        window.show_devices_found(devices)
+        if args.device:
+            match = find_device(devices, name=args.device, substring=True)
+            if match is not None:
+                window.select_device(match)
+            else:
+                message = f"No input matches “{args.device}”; using the selected one instead."
+                print(f"livescribe-gui: {message}", file=sys.stderr)
+                window.status_label.setText(message)
+        log.info("inputs found")
+        if args.start:
+            window.start_session()
+
+    startup = background.BackgroundCall(window, name="startup")
+    startup.done.connect(ready)
+    startup.start(lambda: (keys.load(), list_input_devices())[1])
     window.show()
     QTimer.singleShot(0, lambda: log.info("main window shown"))
-    if args.start:
-        QTimer.singleShot(0, window.start_session)
     code = app.exec()
     window.preview.wait(2.0)
     unfinished = background.join_all(EXIT_GRACE_SECONDS)

@@ -11,7 +11,10 @@ from livescribe_gui import paths
 
 
 class RedactingFilter(logging.Filter):
-    """Replaces the API key anywhere in a record's final message: a last line of defence."""
+    """Replaces the API key anywhere in a record's final message, its exception and its
+    stack: a last line of defence."""
+
+    _formatter = logging.Formatter()
 
     def __init__(self, secret: Callable[[], str]):
         super().__init__()
@@ -19,11 +22,19 @@ class RedactingFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         secret = self._secret()
-        if secret:
-            message = record.getMessage()
-            if secret in message:
-                record.msg = message.replace(secret, "[redacted]")
-                record.args = None
+        if not secret:
+            return True
+        message = record.getMessage()
+        if secret in message:
+            record.msg = message.replace(secret, "[redacted]")
+            record.args = None
+        if record.exc_info and not record.exc_text:
+            # Formatters use this text instead of formatting the exception again.
+            record.exc_text = self._formatter.formatException(record.exc_info)
+        if record.exc_text and secret in record.exc_text:
+            record.exc_text = record.exc_text.replace(secret, "[redacted]")
+        if record.stack_info and secret in record.stack_info:
+            record.stack_info = record.stack_info.replace(secret, "[redacted]")
         return True
 
 

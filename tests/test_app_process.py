@@ -77,6 +77,7 @@ def test_signal_mid_session_terminates_and_exits_promptly(tmp_path, standin, sig
     assert session.terminate_received, "the session was ended with Terminate"
     log_text = (tmp_path / "data" / "logs" / "livescribe.log").read_text()
     assert "starting a session on input 'Monitor of LiveScribe-Test'" in log_text
+    assert "took over the preview's stream" in log_text, "--start opens the input once"
     assert "threads still running" not in log_text
 
 
@@ -104,7 +105,7 @@ def test_key_never_lands_in_files_or_output(tmp_path, standin):
 def test_unknown_device_is_reported_on_stderr(tmp_path, standin):
     proc = launch(tmp_path, standin.url, "--device", "no-such-microphone")
     try:
-        wait_for_log(tmp_path, "main window shown", proc)
+        wait_for_log(tmp_path, "inputs found", proc)
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=60)
     finally:

@@ -49,7 +49,7 @@ def test_sigkill_right_after_a_final_turn_is_shown_keeps_it(qtbot, tmp_path, sta
 
     again = launch(tmp_path, standin.url)
     try:
-        wait_for_log(tmp_path, "main window shown", again, count=2)
+        wait_for_log(tmp_path, "inputs found", again, count=2)
         again.send_signal(signal.SIGTERM)
         again.communicate(timeout=60)
     finally:

@@ -170,3 +170,35 @@ def test_last_used_device_is_remembered(qtbot, make_window, standin, sinks, monk
 
     second = make_window(devices=devices)
     assert second.current_device() == other
+
+
+@pytest.mark.script()
+def test_a_word_spoken_as_start_is_pressed_reaches_the_server_whole(
+        qtbot, window, standin, pulse, tmp_path):
+    """The preview's open stream is handed to the session with what it heard just before
+    Start: a word that began before Start arrives whole."""
+    import subprocess
+
+    from tests.audio_stack import TEST_SINK
+
+    wav = write_tone(tmp_path / "word.wav", freq=440.0, seconds=0.25, lead_silence=0.05)
+    levels: list[float] = []
+    window.preview.level_measured.connect(levels.append)
+    qtbot.waitUntil(lambda: bool(levels), timeout=10000)  # the preview's stream delivers
+    heard = []
+    window.preview.level_measured.connect(lambda db: heard.append(db) if db > -30 else None)
+    player = subprocess.Popen(["paplay", f"--device={TEST_SINK}", str(wav)])
+    try:
+        qtbot.waitUntil(lambda: bool(heard), timeout=10000)  # the word has begun
+        with qtbot.waitSignal(window.controller.session_started, timeout=15000):
+            window.start_session()
+        qtbot.waitUntil(lambda: player.poll() is not None, timeout=10000)
+    finally:
+        player.kill()
+        player.wait()
+    session = standin.sessions[-1]
+    assert standin.wait_until(lambda: session.audio_seconds > 1.0, timeout=20)
+    stop_and_wait(qtbot, window)
+    word = tone_segment(bytes(session.audio))
+    assert len(word) / 16000 == pytest.approx(0.25, rel=0.05), "the whole word"
+    assert dominant_frequency(word, 16000) == pytest.approx(440.0, rel=0.01)

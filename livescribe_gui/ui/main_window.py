@@ -49,6 +49,7 @@ from livescribe_gui.ui.exporting import Exporter, ask_export_path
 from livescribe_gui.ui.history_window import HistoryWindow
 from livescribe_gui.ui.level_meter import FLOOR_DB, LevelMeter
 from livescribe_gui.ui.settings_dialog import SettingsDialog
+from livescribe_gui.ui.theme import apply_theme
 from livescribe_gui.ui.transcript_view import TranscriptView
 
 log = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ class MainWindow(QMainWindow):
         settings: Settings,
         settings_writer: SettingsWriter,
         keys: ApiKeyStore,
-        devices: list[InputDevice],
+        devices: list[InputDevice] | None,
         store: StoreWriter | None = None,
         notice: str = "",
     ):
@@ -95,7 +96,7 @@ class MainWindow(QMainWindow):
         self.preview = LevelPreview(self)
         self.scanner = BackgroundCall(self, name="device-scan")
 
-        self._build_widgets(devices)
+        self._build_widgets()
         self._build_actions()
         self._wire_controller()
         self._elapsed_timer = QTimer(self)
@@ -105,21 +106,19 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(QByteArray.fromBase64(settings.window_geometry.encode()))
         else:
             self.resize(760, 520)
-        self._set_status(notice or "Ready. Choose an input and press Start.")
-        self._tell_if_remembered_device_is_missing(devices)
+        self._notice = notice
+        if devices is None:
+            self._set_status("Looking for audio inputs…")
+            self.start_button.setEnabled(False)
+        else:
+            self.show_devices_found(devices)
         self._key_saver = BackgroundCall(self, name="key-save")
         self._key_saver.done.connect(self.key_saved.emit)
         self._apply_display()
 
     # -- construction -----------------------------------------------------------------------
-    def _build_widgets(self, devices: list[InputDevice]) -> None:
+    def _build_widgets(self) -> None:
         self.device_combo = DevicePicker()
-        self.device_combo.set_devices(devices)
-        remembered = find_device(
-            devices, name=self.settings.device_name, host_api=self.settings.device_host_api
-        )
-        if remembered is not None:
-            self.select_device(remembered)
         self.device_combo.about_to_open.connect(self.refresh_devices)
         self.device_combo.currentIndexChanged.connect(self._restart_preview)
         self.refresh_button = QToolButton()
@@ -146,6 +145,8 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.copy_button)
 
         self.view = TranscriptView()
+        self.view.colours_changed.connect(
+            lambda: self.view.show_all(self.transcript.turns, self.transcript.live_line()))
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addLayout(bar)
@@ -156,8 +157,6 @@ class MainWindow(QMainWindow):
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         self.status_label.setWordWrap(True)
         self.statusBar().addWidget(self.status_label, 1)
-        if not devices:
-            self.start_button.setEnabled(False)
 
     def _build_actions(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -223,6 +222,22 @@ class MainWindow(QMainWindow):
         self.scanner.done.connect(self._on_devices_scanned)
 
     # -- public actions ---------------------------------------------------------------------
+    def show_devices_found(self, devices: list[InputDevice]) -> None:
+        """The first device list (found off the GUI thread at start-up): choose the input
+        used last time, or say that it is gone."""
+        self.device_combo.set_devices(devices)
+        remembered = find_device(
+            devices, name=self.settings.device_name, host_api=self.settings.device_host_api
+        )
+        if remembered is not None:
+            self.select_device(remembered)
+        self.start_button.setEnabled(bool(devices))
+        self._set_status(self._notice or "Ready. Choose an input and press Start."
+                         if devices else
+                         "No audio input was found. Connect a microphone and press F5.")
+        self._tell_if_remembered_device_is_missing(devices)
+        self._restart_preview()
+
     def select_device(self, device: InputDevice) -> None:
         self.device_combo.select(device)
 
@@ -267,7 +282,7 @@ class MainWindow(QMainWindow):
         self._silence = None
         self._reconnect = None
         self._auto_stop_in = None
-        self.preview.stop()
+        handover = self.preview.hand_over(device)
         self.transcript = Transcript()
         self.view.clear_transcript()
         self.recording_id = None
@@ -280,6 +295,7 @@ class MainWindow(QMainWindow):
             stall_seconds=self.stall_seconds,
             rollover_margin_seconds=self.rollover_margin_seconds,
             stop_after_silence_seconds=self.settings.stop_after_silence_minutes * 60,
+            handover=handover,
         )
         log.info("starting a session on input %r (%s)", device.name, device.host_api)
         self.controller.start(config)
@@ -294,6 +310,10 @@ class MainWindow(QMainWindow):
         self.start_button.setEnabled(False)
         self._set_status("Stopping… waiting for the last words.")
         self.controller.stop()
+
+    def commit_data(self, _manager: object = None) -> None:
+        """Logging out: end the session (Terminate) before the session manager ends us."""
+        self.stop_session()
 
     def copy_transcript(self) -> None:
         text = self.transcript.plain_text()
@@ -359,10 +379,10 @@ class MainWindow(QMainWindow):
             self._apply_display()
 
     def _apply_display(self) -> None:
+        apply_theme(self.settings.theme)
         self.view.show_timestamps = self.settings.show_timestamps
         self.view.set_text_size(self.settings.font_size)
         self.view.show_all(self.transcript.turns, self.transcript.live_line())
-        apply_theme(self.settings.theme)
 
     def open_about(self) -> None:
         self.about_dialog = AboutDialog(self)
@@ -465,8 +485,11 @@ class MainWindow(QMainWindow):
         if not self._error_shown and not self.controller.running:
             self._set_status(message)
 
-    def _on_devices_scanned(self, devices: list[InputDevice]) -> None:
+    def _on_devices_scanned(self, devices: list[InputDevice] | None) -> None:
+        devices = devices or []
         self.device_combo.set_devices(devices)
+        if not self.controller.running:
+            self.start_button.setEnabled(bool(devices))
         if self._device_failed and not self.controller.running:
             self._device_failed = False
             self._restart_preview()
@@ -537,11 +560,6 @@ class MainWindow(QMainWindow):
         if self._history_window is not None:
             self._history_window.close()
         event.accept()
-
-
-def apply_theme(theme: str) -> None:
-    schemes = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}
-    QGuiApplication.styleHints().setColorScheme(schemes.get(theme, Qt.ColorScheme.Unknown))
 
 
 def reconnect_status(reconnecting: Reconnecting, due: float) -> str:

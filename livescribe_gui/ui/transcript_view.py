@@ -13,7 +13,7 @@ grows, and offers "Jump to live" while the reader is elsewhere.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPalette, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QToolButton, QWidget
 
@@ -28,6 +28,8 @@ from livescribe_gui.transcript.model import (
 
 
 class TranscriptView(QPlainTextEdit):
+    colours_changed = Signal()
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setReadOnly(True)
@@ -136,6 +138,14 @@ class TranscriptView(QPlainTextEdit):
         size = self.jump_button.sizeHint()
         self.jump_button.move(area.right() - size.width() - 12,
                               area.bottom() - size.height() - 12)
+
+    def changeEvent(self, event) -> None:  # noqa: ANN001, N802 (Qt override)
+        """New colours (a theme chosen, or the system's changed): text written from now on
+        uses them, and the owner re-renders what is shown (`show_all`)."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._make_formats()
+            self.colours_changed.emit()
 
     def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 (Qt override)
         super().resizeEvent(event)
