@@ -28,6 +28,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="preselect the first input whose name contains NAME (case-insensitive)",
     )
     parser.add_argument("--start", action="store_true", help="start listening at launch")
+    parser.add_argument("--model", metavar="NAME",
+                        help="use this speech model for this run (e.g. u3-rt-pro)")
     parser.add_argument("--verbose", action="store_true", help="log debug details")
     parser.add_argument("--version", action="version", version=f"LiveScribe {__version__}")
     entry = parser.add_mutually_exclusive_group()
@@ -125,6 +127,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.install_desktop_entry or args.uninstall_desktop_entry:
         return manage_desktop_entry(install=args.install_desktop_entry)
+    if args.model is not None:
+        from livescribe_gui.streaming import speech_models
+
+        if not speech_models.is_known(args.model):
+            names = ", ".join(m.name for m in speech_models.offered())
+            print(f"livescribe-gui: unknown speech model “{args.model}” (known: {names})",
+                  file=sys.stderr)
+            return 2
     faulthandler.enable()
 
     from livescribe_gui import logging_setup, settings
@@ -158,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         settings=loaded.settings, settings_writer=writer, keys=keys, devices=None,
         store=store, notice=loaded.notice,
     )
+    window.speech_model_override = args.model
     # Through the event loop: a signal that lands before app.exec() must still close the window.
     install_signal_handlers(lambda: QTimer.singleShot(0, window.close))
     # Logging out: end the session (Terminate) before the session manager ends the process.

@@ -19,18 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from livescribe_gui import paths
+from livescribe_gui.streaming.speech_models import DEFAULT_MODEL, PII_POLICIES
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
-
-SPEECH_MODELS = {
-    "universal-streaming-english": "Universal Streaming (English): fast, low latency",
-    "universal-streaming-multilingual":
-        "Universal Streaming (multilingual): English, Spanish, French, German, Italian, "
-        "Portuguese; detects the language",
-    "u3-rt-pro": "Universal-3 Pro real-time: most accurate, turns arrive formatted",
-}
+SCHEMA_VERSION = 3
 
 REGIONS = {
     "default": ("Default (nearest)", "streaming.assemblyai.com"),
@@ -45,6 +38,11 @@ TURN_PRESETS = {
     "conservative": (0.7, 800, 3600),
 }
 
+MODES = ("", "min_latency", "balanced", "max_accuracy")
+VOICE_FOCUS = ("", "near-field", "far-field")
+DOMAINS = ("", "medical-v1")
+PII_SUBSTITUTIONS = ("", "hash", "entity_name")
+MAX_PROMPT_CHARS = 10_000
 MAX_KEYTERMS = 100
 MAX_KEYTERM_CHARS = 50
 THEMES = ("system", "light", "dark")
@@ -55,7 +53,7 @@ class Settings:
     schema_version: int = SCHEMA_VERSION
     device_name: str = ""
     device_host_api: str = ""
-    speech_model: str = "universal-streaming-english"
+    speech_model: str = DEFAULT_MODEL  # any name: one the app does not know is passed on
     region: str = "default"
     format_turns: bool = True
     keyterms: list[str] = field(default_factory=list)
@@ -67,6 +65,16 @@ class Settings:
     speaker_labels: bool = False
     max_speakers: int = 0  # 0: let the service decide
     stop_after_silence_minutes: float = 0.0  # 0: keep listening however long it is quiet
+    prompt: str = ""  # Universal-3 Pro: what the conversation is about, how to write it
+    language_codes: list[str] = field(default_factory=list)  # expected languages; []: any
+    language_detection: bool = False  # tell the language of each turn
+    mode: str = ""  # "", "min_latency", "balanced" or "max_accuracy"
+    voice_focus: str = ""  # noise suppression: "", "near-field" or "far-field"
+    domain: str = ""  # "" or "medical-v1"
+    redact_pii: bool = False
+    redact_pii_policies: list[str] = field(default_factory=list)  # []: the service's default
+    redact_pii_sub: str = ""  # "", "hash" or "entity_name"
+    inactivity_timeout_s: int = 0  # the service ends a session this long without audio
     show_timestamps: bool = True
     font_size: int = 0  # 0: the system's size, enlarged a little
     theme: str = "system"
@@ -115,12 +123,20 @@ def _v1_to_v2(raw: dict[str, Any]) -> dict[str, Any]:
     return raw
 
 
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+def _v2_to_v3(raw: dict[str, Any]) -> dict[str, Any]:
+    """The default model became u3-rt-pro; a file written before kept the old default's
+    behaviour, so the model it used is written down and kept."""
+    raw.setdefault("speech_model", "universal-streaming-english")
+    return raw
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def _valid(name: str, value: Any) -> bool:
     if name == "speech_model":
-        return value in SPEECH_MODELS
+        return bool(value.strip())
     if name == "region":
         return value in REGIONS
     if name == "turn_detection":
@@ -135,6 +151,22 @@ def _valid(name: str, value: Any) -> bool:
         return 0.0 <= value <= 1.0
     if name == "stop_after_silence_minutes":
         return value >= 0
+    if name == "mode":
+        return value in MODES
+    if name == "voice_focus":
+        return value in VOICE_FOCUS
+    if name == "domain":
+        return value in DOMAINS
+    if name == "redact_pii_sub":
+        return value in PII_SUBSTITUTIONS
+    if name == "redact_pii_policies":
+        return all(p in PII_POLICIES for p in value)
+    if name == "language_codes":
+        return all(isinstance(c, str) and 2 <= len(c) <= 8 for c in value)
+    if name == "prompt":
+        return len(value) <= MAX_PROMPT_CHARS
+    if name == "inactivity_timeout_s":
+        return value == 0 or 5 <= value <= 3600
     return True
 
 

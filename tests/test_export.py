@@ -67,11 +67,15 @@ def test_srt_reads_back(tmp_path):
     doc = long_transcript()
     export(doc, tmp_path / "t.srt")
     subs = list(srt.parse((tmp_path / "t.srt").read_text(encoding="utf-8")))
-    cues = subtitle_cues(doc.turns)
+    cues = subtitle_cues(doc.turns, name_in_text=True)
     assert len(subs) == len(cues)
     assert [s.content for s in subs] == [c.text for c in cues]
+    assert all(len(line) <= MAX_LINE_CHARS for s in subs for line in s.content.splitlines())
     assert subs[0].start.total_seconds() * 1000 == pytest.approx(cues[0].start_ms)
-    assert [w for s in subs for w in s.content.split()] == all_words(doc)
+    named = [w for t in doc.turns
+             for w in ([f"Speaker {t.speaker}:"] if t.speaker else []) + t.text.split()]
+    assert " ".join(w for s in subs for w in s.content.split()) == " ".join(named), (
+        "every word, and each turn's speaker before it (SubRip has no voice tags)")
 
 
 def test_webvtt_reads_back(tmp_path):

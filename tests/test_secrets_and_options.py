@@ -213,7 +213,7 @@ def test_app_with_a_corrupt_settings_file_starts_and_streams(tmp_path, standin):
             proc.kill()
     assert proc.returncode == 0
     assert (config / "settings.json.bad").read_text() == '{"device_name": "trunc'
-    assert json.loads((config / "settings.json").read_text())["schema_version"] == 2
+    assert json.loads((config / "settings.json").read_text())["schema_version"] == 3
 
 
 def test_closing_while_the_credential_store_is_slow_never_waits(

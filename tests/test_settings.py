@@ -18,7 +18,7 @@ def test_round_trip_in_the_config_directory(isolated_dirs):
     assert paths.settings_file().parent == isolated_dirs / "config"
     loaded = settings.load()
     assert loaded.settings == saved and loaded.notice == ""
-    assert json.loads(paths.settings_file().read_text())["schema_version"] == 2
+    assert json.loads(paths.settings_file().read_text())["schema_version"] == 3
     assert not [p for p in paths.config_dir().iterdir() if p.name.endswith(".tmp")]
 
 
@@ -48,9 +48,10 @@ def test_wrong_types_and_values_fall_back_unknown_keys_are_kept(isolated_dirs, c
     path = paths.settings_file()
     path.parent.mkdir(parents=True)
     path.write_text(json.dumps({
-        "schema_version": 2, "device_name": 7, "speech_model": "nope", "region": "mars",
+        "schema_version": 3, "device_name": 7, "speech_model": "  ", "region": "mars",
         "format_turns": False, "max_speakers": True, "keyterms": ["x" * 51],
-        "end_of_turn_confidence": 3, "from_the_future": {"a": 1},
+        "end_of_turn_confidence": 3, "from_the_future": {"a": 1}, "mode": "fastest",
+        "inactivity_timeout_s": 2, "redact_pii_policies": ["mind_reading"],
     }))
     loaded = settings.load().settings
     assert loaded.device_name == ""
@@ -58,6 +59,7 @@ def test_wrong_types_and_values_fall_back_unknown_keys_are_kept(isolated_dirs, c
     assert loaded.region == "default" and loaded.max_speakers == 0 and loaded.keyterms == []
     assert loaded.end_of_turn_confidence == 0.4
     assert loaded.format_turns is False
+    assert (loaded.mode, loaded.inactivity_timeout_s, loaded.redact_pii_policies) == ("", 0, [])
     assert "device_name has an invalid value" in caplog.text
     settings.save(loaded.replace(device_name="Mic"))
     rewritten = json.loads(path.read_text())

@@ -16,6 +16,9 @@ class SessionController(QObject):
     connecting = Signal()
     session_started = Signal(object)
     turn_received = Signal(object)
+    speech_heard = Signal(int)
+    speakers_revised = Signal(object)
+    service_warning = Signal(object)
     failed = Signal(object)
     session_ended = Signal(object)
     level_measured = Signal(float)
@@ -45,18 +48,25 @@ class SessionController(QObject):
         worker = TranscriptionWorker(config, store=self._store)
         worker.moveToThread(thread)
         queued = Qt.ConnectionType.QueuedConnection
-        worker.connecting.connect(self.connecting, queued)
-        worker.session_started.connect(self.session_started, queued)
-        worker.turn_received.connect(self.turn_received, queued)
-        worker.failed.connect(self.failed, queued)
-        worker.session_ended.connect(self.session_ended, queued)
-        worker.level_measured.connect(self.level_measured, queued)
-        worker.input_silence.connect(self.input_silence, queued)
-        worker.overflows_changed.connect(self.overflows_changed, queued)
-        worker.reconnecting.connect(self.reconnecting, queued)
-        worker.auto_stop_warning.connect(self.auto_stop_warning, queued)
-        worker.recording_started.connect(self.recording_started, queued)
-        worker.store_failed.connect(self.store_failed, queued)
+        relayed = (
+            (worker.connecting, self.connecting),
+            (worker.session_started, self.session_started),
+            (worker.turn_received, self.turn_received),
+            (worker.speech_heard, self.speech_heard),
+            (worker.speakers_revised, self.speakers_revised),
+            (worker.service_warning_received, self.service_warning),
+            (worker.failed, self.failed),
+            (worker.session_ended, self.session_ended),
+            (worker.level_measured, self.level_measured),
+            (worker.input_silence, self.input_silence),
+            (worker.overflows_changed, self.overflows_changed),
+            (worker.reconnecting, self.reconnecting),
+            (worker.auto_stop_warning, self.auto_stop_warning),
+            (worker.recording_started, self.recording_started),
+            (worker.store_failed, self.store_failed),
+        )
+        for source, relay in relayed:
+            source.connect(relay, queued)
         worker.finished.connect(thread.quit, queued)
         thread.started.connect(worker.run)
         thread.finished.connect(self._on_thread_finished)

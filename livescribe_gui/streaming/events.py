@@ -69,6 +69,7 @@ class TurnUpdate:
     speaker: str | None = None
     segment: int = 0
     offset_ms: int = 0  # add to word times to place them on the transcript clock
+    language: str | None = None  # with language detection: the turn's language code
 
     @property
     def start_ms(self) -> int:
@@ -77,6 +78,27 @@ class TurnUpdate:
     @property
     def end_ms(self) -> int:
         return self.words[-1].end_ms if self.words else 0
+
+
+@dataclass(frozen=True)
+class RevisedTurn:
+    """An earlier final turn's speakers, corrected by the service (text and times stay)."""
+
+    turn_order: int
+    speaker: str | None
+    words: tuple[WordTiming, ...]  # on the transcript clock
+
+
+@dataclass(frozen=True)
+class SpeakersRevised:
+    segment: int
+    turns: tuple[RevisedTurn, ...]
+
+
+@dataclass(frozen=True)
+class ServiceWarning:
+    code: int
+    text: str
 
 
 @dataclass(frozen=True)

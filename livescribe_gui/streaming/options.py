@@ -1,9 +1,10 @@
 """Recognition options: from settings to the SDK's connection and UpdateConfiguration
-parameters. Some can change mid-session (UpdateConfiguration); the rest need a new session."""
+parameters. Some can change mid-session (UpdateConfiguration); the rest need a new session.
+Only options the chosen model takes are sent (`speech_models.info`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from assemblyai.streaming.v3 import (
     Encoding,
@@ -11,17 +12,27 @@ from assemblyai.streaming.v3 import (
     StreamingParameters,
     StreamingSessionParameters,
 )
+from assemblyai.streaming.v3.models import (
+    NoiseSuppressionModel,
+    StreamingDomain,
+    StreamingMode,
+    StreamingPiiPolicy,
+    StreamingPiiSubstitution,
+)
 
 from livescribe_gui.audio.converter import SESSION_RATE
 from livescribe_gui.settings import Settings
+from livescribe_gui.streaming.speech_models import DEFAULT_MODEL, info
 
-LIVE_OPTIONS = "key terms, turn detection, formatting and the profanity filter"
-NEXT_SESSION_OPTIONS = "speech model, data zone, speaker labels"
+LIVE_OPTIONS = ("key terms, prompt, languages, turn detection, formatting and the "
+                "profanity filter")
+NEXT_SESSION_OPTIONS = ("speech model, data zone, speakers, language detection, mode, "
+                        "noise suppression, medical domain, redaction and inactivity timeout")
 
 
 @dataclass(frozen=True)
 class StreamingOptions:
-    speech_model: str = "universal-streaming-english"
+    speech_model: str = DEFAULT_MODEL
     format_turns: bool = True
     keyterms: tuple[str, ...] = ()
     end_of_turn_confidence: float = 0.4
@@ -30,12 +41,28 @@ class StreamingOptions:
     filter_profanity: bool = False
     speaker_labels: bool = False
     max_speakers: int = 0
+    prompt: str = ""
+    language_codes: tuple[str, ...] = ()
+    language_detection: bool = False
+    mode: str = ""  # "": the service's default
+    voice_focus: str = ""
+    domain: str = ""
+    redact_pii: bool = False
+    redact_pii_policies: tuple[str, ...] = ()
+    redact_pii_sub: str = ""
+    inactivity_timeout_s: int = 0  # 0: none
 
 
-def streaming_options(settings: Settings) -> StreamingOptions:
+# What UpdateConfiguration can change; everything else waits for the next session.
+_LIVE = ("format_turns", "keyterms", "end_of_turn_confidence", "min_turn_silence_ms",
+         "max_turn_silence_ms", "filter_profanity", "prompt", "language_codes")
+
+
+def streaming_options(settings: Settings, *, speech_model: str | None = None) -> StreamingOptions:
+    """The options of `settings`; `speech_model` overrides the model for this run (--model)."""
     confidence, min_silence, max_silence = settings.turn_silences()
     return StreamingOptions(
-        speech_model=settings.speech_model,
+        speech_model=speech_model or settings.speech_model,
         format_turns=settings.format_turns,
         keyterms=tuple(settings.keyterms),
         end_of_turn_confidence=confidence,
@@ -44,40 +71,68 @@ def streaming_options(settings: Settings) -> StreamingOptions:
         filter_profanity=settings.filter_profanity,
         speaker_labels=settings.speaker_labels,
         max_speakers=settings.max_speakers,
+        prompt=settings.prompt,
+        language_codes=tuple(settings.language_codes),
+        language_detection=settings.language_detection,
+        mode=settings.mode,
+        voice_focus=settings.voice_focus,
+        domain=settings.domain,
+        redact_pii=settings.redact_pii,
+        redact_pii_policies=tuple(settings.redact_pii_policies),
+        redact_pii_sub=settings.redact_pii_sub,
+        inactivity_timeout_s=settings.inactivity_timeout_s,
     )
 
 
 def _live_fields(options: StreamingOptions) -> dict:
+    model = info(options.speech_model)
     return {
-        "format_turns": options.format_turns,
+        # A model that formats its turns itself sends no second, formatted copy.
+        "format_turns": None if model.formats_itself else options.format_turns,
         "keyterms_prompt": list(options.keyterms) or None,
         "end_of_turn_confidence_threshold": options.end_of_turn_confidence,
         "min_turn_silence": options.min_turn_silence_ms,
         "max_turn_silence": options.max_turn_silence_ms,
         "filter_profanity": options.filter_profanity or None,
+        "prompt": options.prompt.strip() or None if model.prompt else None,
+        "language_codes": list(options.language_codes) or None if model.languages else None,
     }
 
 
-def acknowledges_silence(speech_model: str) -> bool:
-    """Universal-3 Pro models can report stretches heard without speech (`Silence`)."""
-    return speech_model.startswith(("u3-", "universal-3-")) and speech_model.endswith("pro")
+class ConnectionParameters(StreamingParameters):
+    """The SDK's parameters, but a speech model it does not list (a newer one, or a name from
+    an edited settings file) is sent as it is and the server decides."""
+
+    speech_model: SpeechModel | str | None = None
 
 
 def connection_parameters(options: StreamingOptions) -> StreamingParameters:
-    multilingual = options.speech_model == "universal-streaming-multilingual"
-    return StreamingParameters(
-        # What the server says it heard lets the app release audio it keeps for a replay.
-        session_heartbeat=True,
-        acknowledge_silence=True if acknowledges_silence(options.speech_model) else None,
+    model = info(options.speech_model)
+    detect = model.languages and (options.language_detection
+                                  or options.speech_model == "universal-streaming-multilingual")
+    params = ConnectionParameters(
+        speech_model=options.speech_model,
         sample_rate=SESSION_RATE,
         encoding=Encoding.pcm_s16le,
-        speech_model=SpeechModel(options.speech_model),
-        language_detection=True if multilingual else None,
+        # What the server says it heard lets the app release audio it keeps for a replay.
+        session_heartbeat=True,
+        acknowledge_silence=True if model.silence_messages else None,
+        language_detection=True if detect else None,
         speaker_labels=True if options.speaker_labels else None,
         max_speakers=options.max_speakers if options.speaker_labels and options.max_speakers
         else None,
+        mode=StreamingMode(options.mode) if model.mode and options.mode else None,
+        voice_focus=NoiseSuppressionModel(options.voice_focus) if options.voice_focus else None,
+        domain=StreamingDomain(options.domain) if options.domain else None,
+        redact_pii=True if options.redact_pii else None,
+        redact_pii_policies=[StreamingPiiPolicy(p) for p in options.redact_pii_policies]
+        if options.redact_pii and options.redact_pii_policies else None,
+        redact_pii_sub=StreamingPiiSubstitution(options.redact_pii_sub)
+        if options.redact_pii and options.redact_pii_sub else None,
+        inactivity_timeout=options.inactivity_timeout_s or None,
         **_live_fields(options),
     )
+    return params
 
 
 def update_parameters(options: StreamingOptions) -> StreamingSessionParameters:
@@ -85,5 +140,6 @@ def update_parameters(options: StreamingOptions) -> StreamingSessionParameters:
 
 
 def needs_new_session(old: StreamingOptions, new: StreamingOptions) -> bool:
-    return (old.speech_model, old.speaker_labels, old.max_speakers) != (
-        new.speech_model, new.speaker_labels, new.max_speakers)
+    """Whether some change waits for the next session (UpdateConfiguration cannot make it)."""
+    return any(getattr(old, f.name) != getattr(new, f.name)
+               for f in fields(StreamingOptions) if f.name not in _LIVE)

@@ -12,13 +12,14 @@ import logging
 import socket
 import threading
 import time
-from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from assemblyai.streaming.v3 import (
     BeginEvent,
     HeartbeatEvent,
     SilenceEvent,
+    SpeakerRevisionEvent,
+    SpeechStartedEvent,
     StreamingClient,
     StreamingClientOptions,
     StreamingError,
@@ -26,12 +27,25 @@ from assemblyai.streaming.v3 import (
     StreamingParameters,
     TerminationEvent,
     TurnEvent,
+    WarningEvent,
 )
 
 log = logging.getLogger(__name__)
 
 # Below this, a heartbeat interval counts as heard without speech.
 SPEECH_PROBABILITY = 0.3
+
+
+class SessionListener(Protocol):
+    """What a server session reports, on the SDK's read thread. Times are already on the
+    transcript clock (the session's offset added)."""
+
+    def on_turn(self, session: ServerSession, event: TurnEvent) -> None: ...
+    def on_heard_without_speech(self, start_ms: int, end_ms: int) -> None: ...
+    def on_speech_started(self, session: ServerSession, at_ms: int) -> None: ...
+    def on_service_warning(self, code: int, text: str) -> None: ...
+    def on_speakers_revised(self, session: ServerSession, event: SpeakerRevisionEvent) -> None: ...
+    def on_changed(self) -> None: ...
 
 
 class ServerSession:
@@ -42,9 +56,7 @@ class ServerSession:
         offset_ms: int,
         options: StreamingClientOptions,
         params: StreamingParameters,
-        on_turn: Callable[[ServerSession, TurnEvent], None],
-        on_heard: Callable[[int, int], None],
-        on_change: Callable[[], None],
+        listener: SessionListener,
     ):
         self.segment = segment
         self.offset_ms = offset_ms
@@ -53,10 +65,8 @@ class ServerSession:
         self.error: StreamingError | None = None
         self.started_at = time.monotonic()
         self._params = params
-        self._on_turn = on_turn
-        self._on_heard = on_heard
+        self._listener = listener
         self._heartbeat_ms = 0
-        self._on_change = on_change
         self._ping: Any = None
         self._ping_sent_at = 0.0
         self._closer: threading.Thread | None = None
@@ -70,36 +80,54 @@ class ServerSession:
         self.client.on(StreamingEvents.Error, self._handle_error)
         self.client.on(StreamingEvents.Silence, self._handle_silence)
         self.client.on(StreamingEvents.Heartbeat, self._handle_heartbeat)
+        self.client.on(StreamingEvents.SpeechStarted, self._handle_speech_started)
+        self.client.on(StreamingEvents.Warning, self._handle_warning)
+        self.client.on(StreamingEvents.SpeakerRevision, self._handle_speaker_revision)
 
     # SDK handlers (the SDK's read thread, or the connecting thread for handshake errors)
     def _handle_begin(self, _client: StreamingClient, event: BeginEvent) -> None:
         self.began = event
-        self._on_change()
+        self._listener.on_changed()
 
     def _handle_turn(self, _client: StreamingClient, event: TurnEvent) -> None:
-        self._on_turn(self, event)
+        self._listener.on_turn(self, event)
+
+    def _handle_speech_started(self, _client: StreamingClient,
+                               event: SpeechStartedEvent) -> None:
+        self._listener.on_speech_started(self, self.offset_ms + event.timestamp)
+
+    def _handle_warning(self, _client: StreamingClient, event: WarningEvent) -> None:
+        log.warning("segment %d: the service warns (code %d): %s",
+                    self.segment, event.warning_code, event.warning)
+        self._listener.on_service_warning(event.warning_code, event.warning)
+
+    def _handle_speaker_revision(self, _client: StreamingClient,
+                                 event: SpeakerRevisionEvent) -> None:
+        self._listener.on_speakers_revised(self, event)
 
     def _handle_silence(self, _client: StreamingClient, event: SilenceEvent) -> None:
         """Proof that the server heard this stretch and found no speech in it."""
-        self._on_heard(self.offset_ms + event.start_ms, self.offset_ms + event.end_ms)
+        self._listener.on_heard_without_speech(self.offset_ms + event.start_ms,
+                                            self.offset_ms + event.end_ms)
 
     def _handle_heartbeat(self, _client: StreamingClient, event: HeartbeatEvent) -> None:
         """The audio received since the last heartbeat; heard, and without speech when the
         server's speech probability stayed low all through it."""
         start, self._heartbeat_ms = self._heartbeat_ms, event.total_audio_received_ms
         if event.max_speech_probability < SPEECH_PROBABILITY:
-            self._on_heard(self.offset_ms + start, self.offset_ms + event.total_audio_received_ms)
+            self._listener.on_heard_without_speech(
+                self.offset_ms + start, self.offset_ms + event.total_audio_received_ms)
 
     def _handle_termination(self, _client: StreamingClient, event: TerminationEvent) -> None:
         self.termination = event
-        self._on_change()
+        self._listener.on_changed()
 
     def _handle_error(self, _client: StreamingClient, error: StreamingError) -> None:
         log.warning("segment %d: streaming error (code %s): %s",
                     self.segment, getattr(error, "code", None), error)
         if self.error is None:
             self.error = error
-        self._on_change()
+        self._listener.on_changed()
 
     def connect(self) -> None:
         """Blocks for the handshake; failures arrive through `error`."""

@@ -17,7 +17,7 @@ import logging
 import threading
 import time
 
-from assemblyai.streaming.v3 import StreamingClientOptions, TurnEvent
+from assemblyai.streaming.v3 import SpeakerRevisionEvent, StreamingClientOptions, TurnEvent
 from PySide6.QtCore import QObject, Signal, Slot
 
 from livescribe_gui.audio.capture import AudioCapture, DeviceError
@@ -29,9 +29,12 @@ from livescribe_gui.streaming.events import (
     FailureKind,
     InputSilence,
     Reconnecting,
+    RevisedTurn,
+    ServiceWarning,
     SessionConfig,
     SessionEnded,
     SessionStarted,
+    SpeakersRevised,
     StreamFailure,
     TurnUpdate,
     WordTiming,
@@ -58,6 +61,20 @@ HANDOVER_SECONDS = 3.0
 FINISHING_SESSIONS = 2
 
 
+def revision_from_sdk(event: SpeakerRevisionEvent, *, segment: int,
+                      offset_ms: int) -> SpeakersRevised:
+    return SpeakersRevised(segment, tuple(
+        RevisedTurn(
+            turn_order=item.turn_order,
+            speaker=item.speaker_label,
+            words=tuple(WordTiming(w.text, w.start + offset_ms, w.end + offset_ms,
+                                   w.confidence, w.word_is_final, w.speaker)
+                        for w in item.words),
+        )
+        for item in event.revisions
+    ))
+
+
 def turn_from_sdk(event: TurnEvent, *, segment: int = 0, offset_ms: int = 0) -> TurnUpdate:
     return TurnUpdate(
         turn_order=event.turn_order,
@@ -71,6 +88,7 @@ def turn_from_sdk(event: TurnEvent, *, segment: int = 0, offset_ms: int = 0) -> 
         speaker=event.speaker_label,
         segment=segment,
         offset_ms=offset_ms,
+        language=event.language_code,
     )
 
 
@@ -83,6 +101,9 @@ class TranscriptionWorker(QObject):
     session_started = Signal(object)  # SessionStarted, once per server session
     reconnecting = Signal(object)  # Reconnecting
     turn_received = Signal(object)  # TurnUpdate
+    speech_heard = Signal(int)  # the service heard speech start here (transcript clock, ms)
+    speakers_revised = Signal(object)  # SpeakersRevised, already saved
+    service_warning_received = Signal(object)  # ServiceWarning: shown, never fatal
     failed = Signal(object)  # StreamFailure that ends the transcription
     session_ended = Signal(object)  # SessionEnded
     level_measured = Signal(float)  # dBFS
@@ -179,7 +200,7 @@ class TranscriptionWorker(QObject):
                 if failure is None:
                     break
                 self._close(session, terminate=True)
-                self._ledger.rewind_for_reconnect()
+                self._rewind()
             if failure is None or not failure.retry:
                 break
             failure = self._wait_before_retry(backoff, failure, capture)
@@ -188,6 +209,14 @@ class TranscriptionWorker(QObject):
         if failure is not None and not failure.retry and not self._stop.is_set():
             self.failed.emit(failure)
         self._finish()
+
+    def _rewind(self) -> None:
+        """Put what the lost connection never confirmed back in line for the next one."""
+        replayed, skipped = self._ledger.replayed_ms, self._ledger.skipped_quiet_ms
+        self._ledger.rewind_for_reconnect()
+        log.info("replaying %d ms of audio (%d ms of leading quiet skipped, %d ms dropped "
+                 "so far)", self._ledger.replayed_ms - replayed,
+                 self._ledger.skipped_quiet_ms - skipped, self._ledger.dropped_ms)
 
     def _keep_going(self) -> bool:
         """Until Stop; after it, only while audio with sound was never returned as text
@@ -247,9 +276,7 @@ class TranscriptionWorker(QObject):
                 terminate_timeout=self._terminate_timeout,
             ),
             params=connection_parameters(self._options),
-            on_turn=self._on_turn,
-            on_heard=self._ledger.heard_without_speech,
-            on_change=self._wake.set,
+            listener=self,
         )
         self.connecting.emit()
         session.connect()
@@ -402,8 +429,31 @@ class TranscriptionWorker(QObject):
             self._auto_stop_shown = seconds_left
             self.auto_stop_warning.emit(seconds_left)
 
-    # -- turns and the store ----------------------------------------------------------------
-    def _on_turn(self, session: ServerSession, event: TurnEvent) -> None:
+    # -- what the server sessions report (SessionListener, on the SDK's read threads) ---------
+    def on_changed(self) -> None:
+        self._wake.set()
+
+    def on_heard_without_speech(self, start_ms: int, end_ms: int) -> None:
+        self._ledger.heard_without_speech(start_ms, end_ms)
+
+    def on_speech_started(self, session: ServerSession, at_ms: int) -> None:
+        self._last_speech_at = time.monotonic()
+        self.speech_heard.emit(at_ms)
+
+    def on_service_warning(self, code: int, text: str) -> None:
+        self.service_warning_received.emit(ServiceWarning(code, text))
+
+    def on_speakers_revised(self, session: ServerSession, event: SpeakerRevisionEvent) -> None:
+        """Saved before shown, like a final turn."""
+        revised = revision_from_sdk(event, segment=session.segment, offset_ms=session.offset_ms)
+        if self._store is not None and self._recording_id is not None:
+            try:
+                self._store.revise_speakers(self._recording_id, revised)
+            except Exception:
+                log.exception("could not save corrected speakers")
+        self.speakers_revised.emit(revised)
+
+    def on_turn(self, session: ServerSession, event: TurnEvent) -> None:
         """On an SDK read thread. A final turn is committed to the store before it is shown."""
         update = turn_from_sdk(event, segment=session.segment, offset_ms=session.offset_ms)
         if update.words:

@@ -17,7 +17,7 @@ import srt
 import webvtt
 
 from livescribe_gui.transcript.history import SessionTranscript
-from livescribe_gui.transcript.model import FinalTurn, format_timestamp
+from livescribe_gui.transcript.model import FinalTurn, format_timestamp, speaker_display
 
 MAX_LINE_CHARS = 42
 MAX_LINES = 2
@@ -41,21 +41,23 @@ class Cue:
     start_ms: int
     end_ms: int
     lines: tuple[str, ...]
+    speaker: str = ""  # the speaker's name, for a WebVTT voice tag
 
     @property
     def text(self) -> str:
         return "\n".join(self.lines)
 
 
-def _speaker(turn: FinalTurn) -> str:
-    return f"Speaker {turn.speaker}: " if turn.speaker else ""
+def _speaker(turn: FinalTurn, names: dict[str, str]) -> str:
+    return f"{speaker_display(turn.speaker, names)}: " if turn.speaker else ""
 
 
 def to_text(doc: SessionTranscript, *, timestamps: bool = True, speakers: bool = True) -> str:
     lines = []
     for turn in doc.turns:
         stamp = f"[{format_timestamp(turn.start_ms)}] " if timestamps else ""
-        lines.append(stamp + (_speaker(turn) if speakers else "") + turn.text)
+        lines.append(stamp + (_speaker(turn, doc.speaker_names) if speakers else "")
+                     + turn.text)
     return "\n".join(lines) + "\n"
 
 
@@ -64,7 +66,8 @@ def to_markdown(doc: SessionTranscript) -> str:
     out = [f"# {s.display_title}", "",
            f"*{s.started_at} · {format_timestamp(s.duration_ms)} · {s.device}*", ""]
     for turn in doc.turns:
-        speaker = f"**Speaker {turn.speaker}:** " if turn.speaker else ""
+        speaker = (f"**{speaker_display(turn.speaker, doc.speaker_names)}:** "
+                   if turn.speaker else "")
         out += [f"`{format_timestamp(turn.start_ms)}` {speaker}{turn.text}", ""]
     return "\n".join(out)
 
@@ -83,14 +86,21 @@ def _timed_tokens(turn: FinalTurn) -> list[tuple[str, int, int]]:
             for i, tok in enumerate(tokens)]
 
 
-def subtitle_cues(turns: list[FinalTurn]) -> list[Cue]:
+def subtitle_cues(turns: list[FinalTurn], names: dict[str, str] | None = None, *,
+                  name_in_text: bool = False) -> list[Cue]:
+    """Cues from word timings. With `name_in_text` a turn's first cue starts with its
+    speaker's name (SubRip has no voice tags); every cue carries the name for WebVTT's."""
     cues: list[Cue] = []
     for turn in turns:
+        speaker = speaker_display(turn.speaker, names or {})
+        tokens = _timed_tokens(turn)
+        if name_in_text and speaker and tokens:
+            tokens[0] = (f"{speaker}: {tokens[0][0]}", *tokens[0][1:])
         lines: list[str] = []
         start = end = 0
-        for text, w_start, w_end in _timed_tokens(turn):
+        for text, w_start, w_end in tokens:
             if lines and w_end - start > MAX_CUE_MS:
-                cues.append(Cue(start, end, tuple(lines)))
+                cues.append(Cue(start, end, tuple(lines), speaker))
                 lines = []
             if not lines:
                 lines, start = [text], w_start
@@ -99,11 +109,11 @@ def subtitle_cues(turns: list[FinalTurn]) -> list[Cue]:
             elif len(lines) < MAX_LINES:
                 lines.append(text)
             else:
-                cues.append(Cue(start, end, tuple(lines)))
+                cues.append(Cue(start, end, tuple(lines), speaker))
                 lines, start = [text], w_start
             end = w_end
         if lines:
-            cues.append(Cue(start, end, tuple(lines)))
+            cues.append(Cue(start, end, tuple(lines), speaker))
     return _without_overlaps(cues)
 
 
@@ -115,7 +125,7 @@ def _without_overlaps(cues: list[Cue]) -> list[Cue]:
         if i + 1 < len(cues):
             end = min(end, cues[i + 1].start_ms)
         end = max(end, start + 1)
-        fixed.append(Cue(start, end, cue.lines))
+        fixed.append(Cue(start, end, cue.lines, cue.speaker))
     return fixed
 
 
@@ -124,7 +134,8 @@ def to_srt(doc: SessionTranscript) -> str:
         [
             srt.Subtitle(i, timedelta(milliseconds=c.start_ms), timedelta(milliseconds=c.end_ms),
                          c.text)
-            for i, c in enumerate(subtitle_cues(doc.turns), start=1)
+            for i, c in enumerate(
+                subtitle_cues(doc.turns, doc.speaker_names, name_in_text=True), start=1)
         ]
     )
 
@@ -138,9 +149,10 @@ def _vtt_time(ms: int) -> str:
 
 def to_vtt(doc: SessionTranscript) -> str:
     vtt = webvtt.WebVTT()
-    for cue in subtitle_cues(doc.turns):
+    for cue in subtitle_cues(doc.turns, doc.speaker_names):
+        text = f"<v {cue.speaker}>{cue.text}" if cue.speaker else cue.text
         vtt.captions.append(webvtt.Caption(_vtt_time(cue.start_ms), _vtt_time(cue.end_ms),
-                                           cue.text))
+                                           text))
     return vtt.content
 
 
@@ -154,7 +166,9 @@ def to_json(doc: SessionTranscript) -> str:
                         "speech_model": s.speech_model, "status": s.status},
             "turns": [
                 {"start_ms": t.start_ms, "end_ms": t.end_ms, "text": t.text,
-                 "speaker": t.speaker, "formatted": t.formatted,
+                 "speaker": t.speaker,
+                 "speaker_name": speaker_display(t.speaker, doc.speaker_names) or None,
+                 "language": t.language, "formatted": t.formatted,
                  "words": [{"text": w.text, "start_ms": w.start_ms, "end_ms": w.end_ms,
                             "confidence": w.confidence, "speaker": w.speaker}
                            for w in t.words]}

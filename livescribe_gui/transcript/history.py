@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from livescribe_gui.streaming.events import WordTiming
 from livescribe_gui.transcript.model import FinalTurn
@@ -41,6 +41,7 @@ class SessionTranscript:
     turns: list[FinalTurn]
     partial_text: str = ""
     partial_start_ms: int = 0
+    speaker_names: dict[str, str] = field(default_factory=dict)
 
 
 _SUMMARY = """
@@ -104,6 +105,7 @@ def load_session(conn: sqlite3.Connection, session_id: int) -> SessionTranscript
                 for w in json.loads(t["words"])
             ),
             speaker=t["speaker"],
+            language=t["language"],
         )
         for t in conn.execute(
             "SELECT * FROM turns WHERE session_id = ? ORDER BY segment, turn_order", (session_id,)
@@ -112,7 +114,10 @@ def load_session(conn: sqlite3.Connection, session_id: int) -> SessionTranscript
     partial = conn.execute(
         "SELECT start_ms, text FROM partials WHERE session_id = ?", (session_id,)
     ).fetchone()
+    names = dict(conn.execute(
+        "SELECT label, name FROM speaker_names WHERE session_id = ?", (session_id,)).fetchall())
     return SessionTranscript(
         _summary(row), turns,
         partial["text"] if partial else "", partial["start_ms"] if partial else 0,
+        names,
     )

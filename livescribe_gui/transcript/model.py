@@ -7,9 +7,12 @@ the changes a view must make, so a view never has to re-read the whole transcrip
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
-from livescribe_gui.streaming.events import TurnUpdate, WordTiming
+from livescribe_gui.streaming.events import SpeakersRevised, TurnUpdate, WordTiming
+
+SPEECH_HEARD = "…"  # the live line while speech was heard but no word has arrived yet
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,14 @@ class FinalTurn:
     formatted: bool
     words: tuple[WordTiming, ...] = ()
     speaker: str | None = None
+    language: str | None = None
+
+
+def speaker_display(label: str | None, names: dict[str, str]) -> str:
+    """How a speaker is shown: the name given in this session, else 'Speaker A'."""
+    if not label:
+        return ""
+    return names.get(label) or f"Speaker {label}"
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,7 @@ def final_turn(update: TurnUpdate, *, segment: int, offset_ms: int) -> FinalTurn
             for w in update.words
         ),
         speaker=update.speaker,
+        language=update.language,
     )
 
 
@@ -77,19 +89,55 @@ class Transcript:
         self.turns: list[FinalTurn] = []
         self._index: dict[tuple[int, int], int] = {}
         self._partial: TurnUpdate | None = None
+        self._heard_at: int | None = None  # speech heard, no word yet (U3 SpeechStarted)
+        self.speaker_names: dict[str, str] = {}
 
     @property
     def partial_text(self) -> str:
         return self._partial.transcript if self._partial else ""
+
+    def speech_heard(self, at_ms: int) -> list[Change]:
+        """The service heard speech begin: show that, until its first words arrive."""
+        if self._partial is not None:
+            return []
+        self._heard_at = at_ms
+        return [self._partial_change()]
+
+    def revise_speakers(self, revised: SpeakersRevised) -> list[Change]:
+        """The service corrected the speakers of earlier turns of one server session."""
+        changes: list[Change] = []
+        for item in revised.turns:
+            index = self._index.get((revised.segment, item.turn_order))
+            if index is None:
+                continue
+            old = self.turns[index]
+            words = item.words if len(item.words) == len(old.words) else old.words
+            turn = dataclasses.replace(old, speaker=item.speaker, words=words)
+            if turn != old:
+                self.turns[index] = turn
+                changes.append(TurnReplaced(index, turn))
+        return changes
+
+    def rename_speaker(self, label: str, name: str) -> list[Change]:
+        """Call speaker `label` `name` (empty: back to 'Speaker A') in this session."""
+        if name.strip():
+            self.speaker_names[label] = name.strip()
+        else:
+            self.speaker_names.pop(label, None)
+        return [TurnReplaced(i, t) for i, t in enumerate(self.turns) if t.speaker == label]
+
+    def speakers(self) -> list[str]:
+        return sorted({t.speaker for t in self.turns if t.speaker})
 
     def live_line(self) -> PartialChanged:
         return self._partial_change()
 
     def drop_partial(self) -> list[Change]:
         """The connection broke mid-turn: the live line goes (the turn is heard again)."""
-        if self._partial is None:
+        if self._partial is None and self._heard_at is None:
             return []
         self._partial = None
+        self._heard_at = None
         return [PartialChanged("")]
 
     def apply(self, update: TurnUpdate) -> list[Change]:
@@ -101,6 +149,7 @@ class Transcript:
             if existing is not None:
                 return []
             self._partial = update
+            self._heard_at = None
             return [self._partial_change()]
         turn = self._final_from(update)
         if existing is not None:
@@ -113,10 +162,13 @@ class Transcript:
         partial = self._partial
         if partial is not None and (partial.segment, partial.turn_order) == key:
             self._partial = None
+        self._heard_at = None
         return [TurnAdded(len(self.turns) - 1, turn), self._partial_change()]
 
     def _partial_change(self) -> PartialChanged:
         if self._partial is None:
+            if self._heard_at is not None:
+                return PartialChanged(SPEECH_HEARD, self._heard_at)
             return PartialChanged("")
         return PartialChanged(self._partial.transcript,
                               self._partial.start_ms + self._partial.offset_ms)
@@ -127,10 +179,11 @@ class Transcript:
     def plain_text(self) -> str:
         lines = [
             f"[{format_timestamp(t.start_ms)}] "
-            + (f"Speaker {t.speaker}: " if t.speaker else "") + t.text
+            + (f"{speaker_display(t.speaker, self.speaker_names)}: " if t.speaker else "")
+            + t.text
             for t in self.turns
         ]
         live = self._partial_change()
-        if live.text:
+        if live.text and self._partial is not None:
             lines.append(f"[{format_timestamp(live.start_ms)}] {live.text}")
         return "\n".join(lines)

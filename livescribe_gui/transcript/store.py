@@ -21,12 +21,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from livescribe_gui import paths
-from livescribe_gui.streaming.events import WordTiming
+from livescribe_gui.streaming.events import SpeakersRevised, WordTiming
 from livescribe_gui.transcript.model import FinalTurn
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 PARTIAL_SAVE_INTERVAL = 1.0
 
 # Each step takes the database from version i to i + 1.
@@ -76,6 +76,16 @@ MIGRATIONS: list[str] = [
         INSERT INTO turns_fts(turns_fts, rowid, text) VALUES ('delete', old.id, old.text);
         INSERT INTO turns_fts(rowid, text) VALUES (new.id, new.text);
     END;
+    """,
+    # 2 -> 3: each turn's language; names given to speakers in a session.
+    """
+    ALTER TABLE turns ADD COLUMN language TEXT;
+    CREATE TABLE speaker_names (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        label TEXT NOT NULL,
+        name TEXT NOT NULL,
+        PRIMARY KEY (session_id, label)
+    );
     """,
 ]
 
@@ -181,15 +191,16 @@ class StoreWriter:
             conn.execute("BEGIN")
             conn.execute(
                 """INSERT INTO turns (session_id, segment, turn_order, start_ms, end_ms, text,
-                                      speaker, formatted, words)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                      speaker, formatted, words, language)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                    ON CONFLICT (session_id, segment, turn_order) DO UPDATE SET
                        text=excluded.text, formatted=excluded.formatted, words=excluded.words,
                        start_ms=excluded.start_ms, end_ms=excluded.end_ms,
-                       speaker=excluded.speaker
+                       speaker=excluded.speaker, language=excluded.language
                    WHERE excluded.formatted >= turns.formatted""",
                 (session_id, turn.segment, turn.turn_order, turn.start_ms, turn.end_ms,
-                 turn.text, turn.speaker, int(turn.formatted), words_json(turn.words)),
+                 turn.text, turn.speaker, int(turn.formatted), words_json(turn.words),
+                 turn.language),
             )
             conn.execute("DELETE FROM partials WHERE session_id = ?", (session_id,))
             conn.execute(
@@ -200,6 +211,39 @@ class StoreWriter:
         with self._partials_lock:
             self._partials.pop(session_id, None)
         self._submit(op).result(timeout)
+
+    def revise_speakers(self, session_id: int, revised: SpeakersRevised,
+                        timeout: float = 5.0) -> None:
+        """Store the service's corrected speakers of earlier turns; waits for the commit."""
+        def op(conn: sqlite3.Connection) -> None:
+            conn.execute("BEGIN")
+            for item in revised.turns:
+                row = conn.execute(
+                    "SELECT words FROM turns WHERE session_id=? AND segment=? AND turn_order=?",
+                    (session_id, revised.segment, item.turn_order)).fetchone()
+                if row is None:
+                    continue
+                words = (words_json(item.words)
+                         if len(item.words) == len(json.loads(row["words"])) else row["words"])
+                conn.execute(
+                    "UPDATE turns SET speaker=?, words=? "
+                    "WHERE session_id=? AND segment=? AND turn_order=?",
+                    (item.speaker, words, session_id, revised.segment, item.turn_order))
+            conn.execute("COMMIT")
+        self._submit(op).result(timeout)
+
+    def name_speaker(self, session_id: int, label: str, name: str) -> Future:
+        """Call speaker `label` `name` in this session; an empty name forgets it."""
+        def op(conn: sqlite3.Connection) -> None:
+            if name.strip():
+                conn.execute(
+                    "INSERT INTO speaker_names (session_id, label, name) VALUES (?, ?, ?) "
+                    "ON CONFLICT (session_id, label) DO UPDATE SET name=excluded.name",
+                    (session_id, label, name.strip()))
+            else:
+                conn.execute("DELETE FROM speaker_names WHERE session_id=? AND label=?",
+                             (session_id, label))
+        return self._submit(op)
 
     def save_partial(self, session_id: int, start_ms: int, text: str) -> None:
         """Remember the growing turn; the writer stores the latest about once a second."""

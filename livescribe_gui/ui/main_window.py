@@ -14,6 +14,7 @@ from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QPushButton,
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
         self.controller = SessionController(self, store=store)
         self.exporter = Exporter(self)
         self.recording_id: int | None = None
+        self.speech_model_override: str | None = None  # --model: this run only, not saved
         self._history_window: HistoryWindow | None = None
         self._closing = False
         self._stopping = False
@@ -145,6 +147,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.copy_button)
 
         self.view = TranscriptView()
+        self.view.speaker_names = self.transcript.speaker_names
         self.view.colours_changed.connect(
             lambda: self.view.show_all(self.transcript.turns, self.transcript.live_line()))
         central = QWidget()
@@ -188,7 +191,9 @@ class MainWindow(QMainWindow):
         self.refresh_action = QAction("&Refresh inputs", self)
         self.refresh_action.setShortcut(QKeySequence("F5"))
         self.refresh_action.triggered.connect(self.refresh_devices)
-        for action in (self.toggle_action, self.refresh_action):
+        self.speakers_action = QAction("&Name speakers…", self)
+        self.speakers_action.triggered.connect(self.ask_speaker_names)
+        for action in (self.toggle_action, self.refresh_action, self.speakers_action):
             session_menu.addAction(action)
             self.addAction(action)
         help_menu = self.menuBar().addMenu("&Help")
@@ -205,6 +210,11 @@ class MainWindow(QMainWindow):
         c.connecting.connect(lambda: self._set_status("Connecting to AssemblyAI…"))
         c.session_started.connect(self._on_session_started)
         c.turn_received.connect(self._on_turn)
+        c.speech_heard.connect(lambda at_ms: self.view.apply(self.transcript.speech_heard(at_ms)))
+        c.speakers_revised.connect(
+            lambda revised: self.view.apply(self.transcript.revise_speakers(revised)))
+        c.service_warning.connect(
+            lambda warning: self._set_status_note(f"AssemblyAI: {warning.text}"))
         c.failed.connect(self._on_failure)
         c.session_ended.connect(self._on_session_ended)
         c.level_measured.connect(self.level_meter.set_level)
@@ -284,13 +294,14 @@ class MainWindow(QMainWindow):
         self._auto_stop_in = None
         handover = self.preview.hand_over(device)
         self.transcript = Transcript()
+        self.view.speaker_names = self.transcript.speaker_names
         self.view.clear_transcript()
         self.recording_id = None
         config = SessionConfig(
             device=device,
             api_key=key,
             host=streaming_host(self.settings),
-            options=streaming_options(self.settings),
+            options=streaming_options(self.settings, speech_model=self.speech_model_override),
             silence_hint_seconds=self.silence_hint_seconds,
             stall_seconds=self.stall_seconds,
             rollover_margin_seconds=self.rollover_margin_seconds,
@@ -310,6 +321,30 @@ class MainWindow(QMainWindow):
         self.start_button.setEnabled(False)
         self._set_status("Stopping… waiting for the last words.")
         self.controller.stop()
+
+    def rename_speaker(self, label: str, name: str) -> None:
+        """Call speaker `label` `name` in this session: on screen, in the store, in exports."""
+        self.view.apply(self.transcript.rename_speaker(label, name))
+        if self.store is not None and self.recording_id is not None:
+            self.store.name_speaker(self.recording_id, label, name)
+
+    def ask_speaker_names(self) -> None:
+        labels = self.transcript.speakers()
+        if not labels:
+            self._set_status_note("No speakers yet: turn on speaker labels in Settings.")
+            return
+        names = self.transcript.speaker_names
+        label, ok = QInputDialog.getItem(
+            self, "Name a speaker", "Speaker:",
+            [f"{label} — {names[label]}" if label in names else label for label in labels],
+            0, False)
+        if not ok:
+            return
+        label = label.split(" — ")[0]
+        name, ok = QInputDialog.getText(self, "Name a speaker", f"Name for speaker {label}:",
+                                        text=names.get(label, ""))
+        if ok:
+            self.rename_speaker(label, name)
 
     def commit_data(self, _manager: object = None) -> None:
         """Logging out: end the session (Terminate) before the session manager ends us."""
@@ -367,7 +402,9 @@ class MainWindow(QMainWindow):
             keys, allow_file = self._keys, settings.key_in_file
             self._key_saver.start(lambda: keys.save(key, allow_file=allow_file))
         if self.controller.running:
-            old, new = streaming_options(previous), streaming_options(settings)
+            model = self.speech_model_override
+            old = streaming_options(previous, speech_model=model)
+            new = streaming_options(settings, speech_model=model)
             if old != new:
                 self.controller.update_options(new)
                 note = ("Applied now" + (", except the speech model and speaker labels, which "

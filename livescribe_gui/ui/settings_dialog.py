@@ -4,6 +4,7 @@ Options the protocol lets a running session change apply at once; the dialog say
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -14,6 +15,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -25,15 +28,16 @@ from PySide6.QtWidgets import (
 from livescribe_gui.credentials import ENV_VAR, KEYS_URL, ApiKeyStore, keyring_available
 from livescribe_gui.settings import (
     REGIONS,
-    SPEECH_MODELS,
     THEMES,
     TURN_PRESETS,
     Settings,
     streaming_host,
     validate_keyterms,
 )
+from livescribe_gui.streaming import speech_models
 from livescribe_gui.streaming.key_check import check_key
 from livescribe_gui.streaming.options import LIVE_OPTIONS, NEXT_SESSION_OPTIONS
+from livescribe_gui.streaming.speech_models import PII_POLICIES
 from livescribe_gui.ui.background import BackgroundCall
 
 
@@ -48,6 +52,8 @@ class SettingsDialog(QDialog):
         tabs = QTabWidget()
         tabs.addTab(self._account_tab(), "Account")
         tabs.addTab(self._recognition_tab(), "Recognition")
+        tabs.addTab(self._speakers_tab(), "Speakers && languages")
+        tabs.addTab(self._audio_tab(), "Audio && privacy")
         tabs.addTab(self._display_tab(), "Display")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -114,9 +120,23 @@ class SettingsDialog(QDialog):
     def _recognition_tab(self) -> QWidget:
         s = self._settings
         self.model_combo = QComboBox()
-        for model, description in SPEECH_MODELS.items():
-            self.model_combo.addItem(description, model)
+        models = speech_models.offered()
+        if s.speech_model not in {m.name for m in models}:
+            models.append(speech_models.info(s.speech_model))  # passed on as it is
+        for model in models:
+            self.model_combo.addItem(model.name, model.name)
+            self.model_combo.setItemData(self.model_combo.count() - 1, model.summary,
+                                         Qt.ItemDataRole.ToolTipRole)
         self.model_combo.setCurrentIndex(max(0, self.model_combo.findData(s.speech_model)))
+        self.model_summary = QLabel()
+        self.model_summary.setWordWrap(True)
+        self.prompt_edit = QPlainTextEdit(s.prompt)
+        self.prompt_edit.setPlaceholderText(
+            "What the conversation is about and how to write it, e.g. “A product meeting; "
+            "spell product names as on our website.”")
+        self.prompt_edit.setMaximumHeight(70)
+        self.prompt_note = QLabel()
+        self.prompt_note.setWordWrap(True)
 
         self.keyterms_edit = QPlainTextEdit("\n".join(s.keyterms))
         self.keyterms_edit.setPlaceholderText("Names and jargon to listen for, one per line")
@@ -171,18 +191,130 @@ class SettingsDialog(QDialog):
 
         form = QFormLayout()
         form.addRow("Speech model", self.model_combo)
+        form.addRow("", self.model_summary)
         form.addRow("Key terms", self.keyterms_edit)
         form.addRow("", self.keyterms_problem)
+        form.addRow("Prompt", self.prompt_edit)
+        form.addRow("", self.prompt_note)
         form.addRow("Turn detection", self.turn_combo)
         form.addRow("  End-of-turn confidence", self.confidence_spin)
         form.addRow("  Shortest pause", self.min_silence_spin)
         form.addRow("  Longest pause", self.max_silence_spin)
         form.addRow("", self.format_check)
         form.addRow("", self.profanity_check)
-        form.addRow("", self.speakers_check)
-        form.addRow("  At most this many speakers", self.max_speakers_spin)
         form.addRow("Stop when nobody speaks for", self.auto_stop_spin)
+        self.model_combo.currentIndexChanged.connect(self._model_changed)
         return self._page(form)
+
+    def _speakers_tab(self) -> QWidget:
+        s = self._settings
+        self.speakers_check.toggled.connect(self.max_speakers_spin.setEnabled)
+        self.max_speakers_spin.setEnabled(s.speaker_labels)
+        self.detect_language_check = QCheckBox("Show the language of each turn")
+        self.detect_language_check.setChecked(s.language_detection)
+        self.languages_edit = QLineEdit(", ".join(s.language_codes))
+        self.languages_edit.setPlaceholderText("Any the model knows, e.g. en, es")
+        self.languages_edit.setToolTip("Language codes expected in the conversation, "
+                                       "separated by commas; empty: any the model knows.")
+        self.languages_note = QLabel()
+        self.languages_note.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("", self.speakers_check)
+        form.addRow("At most this many speakers", self.max_speakers_spin)
+        form.addRow("Expected languages", self.languages_edit)
+        form.addRow("", self.detect_language_check)
+        form.addRow("", self.languages_note)
+        return self._page(form)
+
+    def _audio_tab(self) -> QWidget:
+        s = self._settings
+        self.mode_combo = QComboBox()
+        for mode, label in (("", "The service's default"), ("min_latency", "Quickest words"),
+                            ("balanced", "Balanced"), ("max_accuracy", "Most accurate")):
+            self.mode_combo.addItem(label, mode)
+        self.mode_combo.setCurrentIndex(max(0, self.mode_combo.findData(s.mode)))
+        self.mode_note = QLabel()
+        self.mode_note.setWordWrap(True)
+        self.voice_focus_combo = QComboBox()
+        for focus, label in (("", "Off"), ("near-field", "Near: a headset or desk microphone"),
+                             ("far-field", "Far: a room microphone, a laptop across the table")):
+            self.voice_focus_combo.addItem(label, focus)
+        self.voice_focus_combo.setCurrentIndex(
+            max(0, self.voice_focus_combo.findData(s.voice_focus)))
+        self.medical_check = QCheckBox("Medical vocabulary (billed as an add-on)")
+        self.medical_check.setChecked(s.domain == "medical-v1")
+        self.redact_check = QCheckBox("Replace personal information in the transcript")
+        self.redact_check.setChecked(s.redact_pii)
+        self.redact_list = QListWidget()
+        self.redact_list.setMaximumHeight(110)
+        for policy in PII_POLICIES:
+            item = QListWidgetItem(policy.replace("_", " "))
+            item.setData(Qt.ItemDataRole.UserRole, policy)
+            item.setCheckState(Qt.CheckState.Checked if policy in s.redact_pii_policies
+                               else Qt.CheckState.Unchecked)
+            self.redact_list.addItem(item)
+        self.redact_list.setToolTip("None ticked: the service's usual set")
+        self.redact_sub_combo = QComboBox()
+        for sub, label in (("", "The service's default"), ("entity_name", "Its kind, e.g. "
+                           "[PERSON_NAME]"), ("hash", "A row of #")):
+            self.redact_sub_combo.addItem(label, sub)
+        self.redact_sub_combo.setCurrentIndex(
+            max(0, self.redact_sub_combo.findData(s.redact_pii_sub)))
+        for widget in (self.redact_list, self.redact_sub_combo):
+            self.redact_check.toggled.connect(widget.setEnabled)
+            widget.setEnabled(s.redact_pii)
+        self.inactivity_spin = QSpinBox()
+        self.inactivity_spin.setRange(0, 3600)
+        self.inactivity_spin.setSpecialValueText("Never")
+        self.inactivity_spin.setSuffix(" s")
+        self.inactivity_spin.setValue(s.inactivity_timeout_s)
+        self.inactivity_spin.setToolTip("The service ends the session after this long without "
+                                        "audio (5 to 3600 s).")
+        form = QFormLayout()
+        form.addRow("Speed or accuracy", self.mode_combo)
+        form.addRow("", self.mode_note)
+        form.addRow("Noise suppression", self.voice_focus_combo)
+        form.addRow("", self.medical_check)
+        form.addRow("", self.redact_check)
+        form.addRow("Information to replace", self.redact_list)
+        form.addRow("Replace it with", self.redact_sub_combo)
+        form.addRow("End the session without audio after", self.inactivity_spin)
+        self._model_changed()
+        return self._page(form)
+
+    def _model_changed(self) -> None:
+        """Only what the chosen model takes is enabled; a note says why the rest is not."""
+        if not hasattr(self, "mode_combo"):
+            return  # still building the tabs
+        model = speech_models.info(self.model_combo.currentData())
+        self.model_summary.setText(model.summary)
+
+        def needs(flag: str, what: str) -> str:
+            takers = ", ".join(m.name for m in speech_models.offered() if getattr(m, flag))
+            return f"{what} needs one of these models: {takers}."
+
+        self.prompt_edit.setEnabled(model.prompt)
+        self.prompt_note.setText("" if model.prompt else needs("prompt", "A prompt"))
+        self.mode_combo.setEnabled(model.mode)
+        self.mode_note.setText("" if model.mode else needs("mode", "Choosing speed or accuracy"))
+        for widget in (self.languages_edit, self.detect_language_check):
+            widget.setEnabled(model.languages)
+        self.languages_note.setText(
+            "" if model.languages else needs("languages", "Choosing languages"))
+        self.format_check.setEnabled(not model.formats_itself)
+        self.format_check.setToolTip("This model always punctuates and capitalises finished "
+                                     "turns." if model.formats_itself else "")
+        for note in (self.prompt_note, self.mode_note, self.languages_note):
+            note.setVisible(bool(note.text()))
+
+    def language_codes(self) -> list[str]:
+        return [c.strip().lower() for c in self.languages_edit.text().replace(" ", ",").split(",")
+                if c.strip()]
+
+    def redact_policies(self) -> list[str]:
+        return [self.redact_list.item(i).data(Qt.ItemDataRole.UserRole)
+                for i in range(self.redact_list.count())
+                if self.redact_list.item(i).checkState() == Qt.CheckState.Checked]
 
     def _display_tab(self) -> QWidget:
         s = self._settings
@@ -271,6 +403,17 @@ class SettingsDialog(QDialog):
             speaker_labels=self.speakers_check.isChecked(),
             max_speakers=self.max_speakers_spin.value(),
             stop_after_silence_minutes=float(self.auto_stop_spin.value()),
+            prompt=self.prompt_edit.toPlainText().strip(),
+            language_codes=self.language_codes(),
+            language_detection=self.detect_language_check.isChecked(),
+            mode=self.mode_combo.currentData(),
+            voice_focus=self.voice_focus_combo.currentData(),
+            domain="medical-v1" if self.medical_check.isChecked() else "",
+            redact_pii=self.redact_check.isChecked(),
+            redact_pii_policies=self.redact_policies(),
+            redact_pii_sub=self.redact_sub_combo.currentData(),
+            inactivity_timeout_s=max(5, self.inactivity_spin.value())
+            if self.inactivity_spin.value() else 0,
             show_timestamps=self.timestamps_check.isChecked(),
             font_size=self.font_spin.value(),
             theme=self.theme_combo.currentData(),

@@ -24,6 +24,7 @@ from livescribe_gui.transcript.model import (
     TurnAdded,
     TurnReplaced,
     format_timestamp,
+    speaker_display,
 )
 
 
@@ -42,6 +43,7 @@ class TranscriptView(QPlainTextEdit):
         self._has_partial = False
         self._following = True
         self._scrolling_to_tail = False
+        self.speaker_names: dict[str, str] = {}  # names given to speakers in this session
         bar = self.verticalScrollBar()
         bar.rangeChanged.connect(self._on_range_changed)
         bar.valueChanged.connect(self._on_scrolled)
@@ -186,8 +188,11 @@ class TranscriptView(QPlainTextEdit):
         cursor.beginEditBlock()
         if self.show_timestamps:
             cursor.insertText(format_timestamp(turn.start_ms) + "   ", self.time_format)
+        if turn.language:
+            cursor.insertText(f"{turn.language} ", self.time_format)
         if turn.speaker:
-            cursor.insertText(f"Speaker {turn.speaker}: ", self.speaker_format)
+            cursor.insertText(f"{speaker_display(turn.speaker, self.speaker_names)}: ",
+                              self.speaker_format)
         cursor.insertText(turn.text, self.final_format)
         cursor.endEditBlock()
 

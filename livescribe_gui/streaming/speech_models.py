@@ -1,0 +1,73 @@
+"""The speech models people can choose, what each is good at, and which options each takes.
+
+Every model of the installed SDK's `SpeechModel` is offered except the deprecated ones. A
+name the app does not know (a newer SDK, an edited settings file) is passed through to the
+server as it is, with only the options every model takes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assemblyai.streaming.v3 import SpeechModel
+from assemblyai.streaming.v3.models import StreamingPiiPolicy
+
+DEFAULT_MODEL = "u3-rt-pro"  # the quickstart's choice
+DEPRECATED = {"u3-pro"}  # the SDK marks it so: "use u3_rt_pro instead"
+PII_POLICIES = tuple(p.value for p in StreamingPiiPolicy)
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    name: str
+    summary: str  # one plain line: accuracy, latency, languages
+    languages: bool = False  # language_codes / language_detection, language on each turn
+    prompt: bool = False  # a natural-language prompt (Universal-3 Pro)
+    mode: bool = False  # min latency / balanced / max accuracy
+    silence_messages: bool = False  # Silence messages (acknowledge_silence)
+    formats_itself: bool = False  # final turns arrive formatted; no format_turns copy
+    translation: bool = False  # LLM Gateway per turn (real-time translation)
+
+
+_PRO = {"languages": True, "prompt": True, "mode": True, "silence_messages": True,
+        "formats_itself": True, "translation": True}
+
+KNOWN: dict[str, ModelInfo] = {
+    info.name: info for info in (
+        ModelInfo("u3-rt-pro", "Universal-3 Pro real-time: most accurate, prompts, six "
+                  "languages with code switching; turns arrive formatted", **_PRO),
+        ModelInfo("universal-3-6-pro", "Universal-3.6 Pro: the newest and most accurate, "
+                  "32 languages with code switching, prompts; turns arrive formatted", **_PRO),
+        ModelInfo("universal-3-5-pro", "Universal-3.5 Pro: very accurate, 19 languages with "
+                  "code switching, prompts; turns arrive formatted", **_PRO),
+        ModelInfo("u3-rt-pro-beta-1", "Universal-3 Pro real-time, first beta: kept to "
+                  "compare against; prefer u3-rt-pro", **_PRO),
+        ModelInfo("universal-3-6", "Universal-3.6: accurate and quick, 32 languages, "
+                  "no prompt; turns arrive formatted", languages=True, mode=True,
+                  formats_itself=True),
+        ModelInfo("whisper-rt", "Whisper real-time: the most languages (99), "
+                  "slower to settle", languages=True),
+        ModelInfo("universal-streaming-english", "Universal Streaming (English): fast and "
+                  "inexpensive, English only"),
+        ModelInfo("universal-streaming-multilingual", "Universal Streaming (multilingual): "
+                  "fast; English, Spanish, French, German, Italian, Portuguese, detects the "
+                  "language of each turn", languages=True),
+    )
+}
+
+
+def offered() -> list[ModelInfo]:
+    """What the Settings list shows: the SDK's models, minus deprecated ones, the default
+    first; a model the SDK lists that this table does not describe is still offered."""
+    names = [m.value for m in SpeechModel if m.value not in DEPRECATED]
+    names.sort(key=lambda n: (n != DEFAULT_MODEL, list(KNOWN).index(n) if n in KNOWN else 99))
+    return [info(n) for n in names]
+
+
+def info(name: str) -> ModelInfo:
+    return KNOWN.get(name) or ModelInfo(name, f"{name}: a model this LiveScribe does not "
+                                        "know; sent to the service as it is")
+
+
+def is_known(name: str) -> bool:
+    return name in {m.value for m in SpeechModel} - DEPRECATED
