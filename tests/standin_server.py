@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
+from assemblyai.streaming.v3 import SpeechModel
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import ServerConnection, serve
 
@@ -87,6 +88,7 @@ class FreezableProxy:
         self.port = self._listener.getsockname()[1]
         self._frozen: set[int] = set()
         self._swallowed: set[int] = set()
+        self._ended: dict[frozenset[socket.socket], int] = {}
         self._by_local_port: dict[int, list[socket.socket]] = {}
         self._open: list[socket.socket] = []
         self._closed = False
@@ -147,30 +149,52 @@ class FreezableProxy:
             local_port = upstream.getsockname()[1]
             with self._lock:
                 self._open += [client, upstream]
-            for src, dst in ((client, upstream), (upstream, client)):
-                self._spawn(self._pump, "standin-relay", src, dst, local_port)
+            for src, dst, from_client in ((client, upstream, True), (upstream, client, False)):
+                self._spawn(self._pump, "standin-relay", src, dst, local_port, from_client)
 
-    def _pump(self, src: socket.socket, dst: socket.socket, key: int) -> None:
+    def _pump(self, src: socket.socket, dst: socket.socket, key: int,
+              from_client: bool) -> None:
         try:
             while True:
                 data = src.recv(65536)
                 if not data:
                     break
+                if key in self._swallowed or (from_client and key in self._frozen):
+                    continue  # accepted and never delivered
                 while key in self._frozen:
                     if self._closed:
                         return
                     time.sleep(0.05)
-                if key not in self._swallowed:
-                    dst.sendall(data)
+                dst.sendall(data)
         except OSError:
             pass
         finally:
-            if key not in self._frozen and key not in self._swallowed:
+            # The client left (as it does after noticing a stall), or the link ended: both
+            # sides go, so the server side's threads end too.
+            if from_client or (key not in self._frozen and key not in self._swallowed):
+                with self._lock:
+                    self._frozen.discard(key)
+                    self._swallowed.discard(key)
                 for sock in (src, dst):
                     try:
                         sock.shutdown(socket.SHUT_RDWR)
                     except OSError:
                         pass
+            self._pump_ended(src, dst)
+
+    def _pump_ended(self, src: socket.socket, dst: socket.socket) -> None:
+        """The second pump of a connection to end closes its two sockets."""
+        pair = frozenset((src, dst))
+        with self._lock:
+            self._ended[pair] = self._ended.get(pair, 0) + 1
+            if self._ended[pair] < 2:
+                return
+            del self._ended[pair]
+            for sock in pair:
+                if sock in self._open:
+                    self._open.remove(sock)
+        for sock in pair:
+            sock.close()
 
 
 def formatted(text: str) -> str:
@@ -178,12 +202,28 @@ def formatted(text: str) -> str:
     return (text[:1].upper() + text[1:] + ".") if text else text
 
 
+def _parse_utterance(utterance: str) -> tuple[list[str], str | None, str | None]:
+    """'@B #es hola a todos' -> (['hola', 'a', 'todos'], speaker 'B', language 'es')."""
+    words, speaker, language = utterance.split(), None, None
+    while words and words[0][:1] in "@#" and len(words[0]) > 1:
+        tag = words.pop(0)
+        if tag[0] == "@":
+            speaker = tag[1:]
+        else:
+            language = tag[1:]
+    return words, speaker, language
+
+
 class ScriptCursor:
     """Which scripted turn comes next, across connections: like the real service, a new
-    session transcribes what it hears, so a turn the old one never finished is heard anew."""
+    session transcribes what it hears, so a turn the old one never finished is heard anew.
+    An utterance may start with '@A' (its speaker) and '#es' (its language)."""
 
     def __init__(self, script: list[str]):
-        self.turns = [u.split() for u in script]
+        parsed = [_parse_utterance(u) for u in script]
+        self.turns = [words for words, _, _ in parsed]
+        self.speakers = [speaker for _, speaker, _ in parsed]
+        self.languages = [language for _, _, language in parsed]
         self.next_turn = 0
         # Turns being spoken into a session that is still healthy; that session finishes
         # them (a rollover's new session does not hear them again).
@@ -195,24 +235,42 @@ class ScriptCursor:
         return max([self.next_turn] + [t + 1 for t in live])
 
 
-class _ScriptedSession:
-    """Emits the scripted turns word by word as audio arrives."""
+KNOWN_MODELS = {m.value for m in SpeechModel}
 
-    def __init__(self, cursor: ScriptCursor, record: SessionRecord, ms_per_word: int,
-                 format_turns: bool):
+
+def is_u3(speech_model: str) -> bool:
+    """Universal-3 models speak the U3 dialect: SpeechStarted, few partials, and a final
+    turn that arrives formatted, with no second copy."""
+    return speech_model.startswith(("u3-", "universal-3"))
+
+
+class _ScriptedSession:
+    """Emits the scripted turns word by word as audio arrives, in the dialect of the model
+    asked for: Universal-Streaming (a partial per word; final, then a formatted copy when
+    format_turns) or Universal-3 (SpeechStarted, a partial every other word ending in '—',
+    one formatted final)."""
+
+    def __init__(self, cursor: ScriptCursor, record: SessionRecord, ms_per_word: int):
         self.cursor = cursor
         self.record = record
         self.turns = cursor.turns
         self.first_turn = cursor.first_turn_for_new_session()
         self.ms_per_word = ms_per_word
-        self.format_turns = format_turns
+        self.u3 = is_u3(record.query.get("speech_model", ""))
+        self.format_turns = record.query.get("format_turns") == "True"
+        self.languages = record.query.get("language_detection") == "True"
+        self.speakers = record.query.get("speaker_labels") == "True"
         self.turn_order = 0
         self.words_shown = 0
         self.turn_started_ms = 0
+        self.finals_sent = 0
 
     @property
     def _script_index(self) -> int:
         return self.first_turn + self.turn_order
+
+    def _speaker(self) -> str:
+        return self.cursor.speakers[self._script_index] or "A"
 
     def _words(self, count: int, final: bool) -> list[dict]:
         words = self.turns[self._script_index][:count]
@@ -224,6 +282,7 @@ class _ScriptedSession:
                 "end": start + (i + 1) * self.ms_per_word - 20,
                 "confidence": 0.9,
                 "word_is_final": final or i < count - 1,
+                **({"speaker": self._speaker()} if self.speakers else {}),
             }
             for i, w in enumerate(words)
         ]
@@ -231,23 +290,37 @@ class _ScriptedSession:
     def _turn(self, count: int, *, end: bool, formatted_text: bool) -> dict:
         words = self._words(count, end)
         text = " ".join(w["text"] for w in words)
-        return {
+        if formatted_text:
+            text = formatted(text)
+        elif self.u3 and not end:
+            text += "—"  # a U3 partial may stop mid-phrase
+        message = {
             "type": "Turn",
             "turn_order": self.turn_order,
             "turn_is_formatted": formatted_text,
             "end_of_turn": end,
-            "transcript": formatted(text) if formatted_text else text,
+            "transcript": text,
             "end_of_turn_confidence": 0.9 if end else 0.1,
             "words": words,
         }
+        if self.speakers:
+            message["speaker_label"] = self._speaker()
+        if self.languages:
+            message["language_code"] = self.cursor.languages[self._script_index] or "en"
+            message["language_confidence"] = 0.97
+        return message
 
     def finish_turn(self) -> list[dict]:
         """The final (and formatted) messages of the turn in progress, if it has words."""
         if self._script_index >= len(self.turns) or self.words_shown == 0:
             return []
-        messages = [self._turn(self.words_shown, end=True, formatted_text=False)]
-        if self.format_turns:
-            messages.append(self._turn(self.words_shown, end=True, formatted_text=True))
+        if self.u3:
+            messages = [self._turn(self.words_shown, end=True, formatted_text=True)]
+        else:
+            messages = [self._turn(self.words_shown, end=True, formatted_text=False)]
+            if self.format_turns:
+                messages.append(self._turn(self.words_shown, end=True, formatted_text=True))
+        self.finals_sent += 1
         self.turn_order += 1
         self.cursor.next_turn = max(self.cursor.next_turn, self._script_index)
         self.cursor.claims.pop(id(self), None)
@@ -266,7 +339,10 @@ class _ScriptedSession:
             if self.words_shown < total:
                 self.words_shown += 1
                 self.cursor.claims[id(self)] = (self.record, self._script_index)
-                out.append(self._turn(self.words_shown, end=False, formatted_text=False))
+                if self.u3 and self.words_shown == 1:
+                    out.append({"type": "SpeechStarted", "timestamp": self.turn_started_ms})
+                if not self.u3 or self.words_shown % 2 == 0:
+                    out.append(self._turn(self.words_shown, end=False, formatted_text=False))
             else:
                 next_start = self.turn_started_ms + (total + 1) * self.ms_per_word
                 out.extend(self.finish_turn())
@@ -300,6 +376,7 @@ class _ToneSession:
         # Once this many words were heard, a turn ends only on Terminate: a speaker who
         # has not finished when Stop is pressed.
         self.hold_after_words = hold_after_words
+        self.u3 = is_u3(record.query.get("speech_model", ""))
         self.format_turns = record.query.get("format_turns") == "True"
         self.heartbeat = record.query.get("session_heartbeat") == "True"
         self.silence = record.query.get("acknowledge_silence") == "True"
@@ -379,9 +456,12 @@ class _ToneSession:
             self._end_word(self.frame_ms)
         if not self.words:
             return []
-        out = [self._turn(end=True, formatted_text=False)]
-        if self.format_turns:
-            out.append(self._turn(end=True, formatted_text=True))
+        if self.u3:  # one final, formatted
+            out = [self._turn(end=True, formatted_text=True)]
+        else:
+            out = [self._turn(end=True, formatted_text=False)]
+            if self.format_turns:
+                out.append(self._turn(end=True, formatted_text=True))
         self.turn_order += 1
         self.finals_sent += 1
         self.words = []
@@ -400,6 +480,8 @@ class StandInServer:
         faults: list[Fault | None] | None = None,
         expires_in: int = 10800,
         port: int = 0,
+        warnings: list[tuple[int, int, str]] | None = None,
+        speaker_revisions: list[tuple[int, dict[int, str]]] | None = None,
         tones: list[str] | None = None,
         tone_turn_end_ms: int = TURN_END_QUIET_MS,
         tone_hold_after_words: int | None = None,
@@ -410,6 +492,11 @@ class StandInServer:
         self.faults = list(faults or [])
         self.expires_in = expires_in
         self.tones = tones  # a vocabulary: recognise tone words instead of the script
+        # (after this much audio, warning code, text): a Warning message on each session
+        self.warnings = list(warnings or [])
+        # (after this many final turns of a session, or -1 on Terminate, {turn_order: label})
+        self.speaker_revisions = list(speaker_revisions or [])
+        self._sent: set[tuple[int, object]] = set()
         self.tone_turn_end_ms = tone_turn_end_ms
         self.tone_hold_after_words = tone_hold_after_words
         self.sessions: list[SessionRecord] = []
@@ -519,13 +606,27 @@ class StandInServer:
                 self._live.discard(conn)
             self._notify()
 
+    @staticmethod
+    def _refusal(record: SessionRecord) -> str:
+        """Why the service would refuse this request ('' when it would not)."""
+        query = record.query
+        if record.path != "/v3/ws" or "sample_rate" not in query:
+            return "Bad request"
+        model = query.get("speech_model", "")
+        if model and model not in KNOWN_MODELS:
+            return f"Invalid speech_model: {model}"
+        if not is_u3(model) and "prompt" in query:
+            return f"prompt is not supported by {model}"
+        return ""
+
     def _serve_session(self, conn: ServerConnection, record: SessionRecord) -> None:
         if record.authorization != self.api_key:
             self._send(conn, record, {"type": "Error", "error_code": 1008, "error": "Unauthorized"})
             conn.close(1008, "Unauthorized")
             return
-        if record.path != "/v3/ws" or "sample_rate" not in record.query:
-            self._send(conn, record, {"type": "Error", "error_code": 3006, "error": "Bad request"})
+        refusal = self._refusal(record)
+        if refusal:
+            self._send(conn, record, {"type": "Error", "error_code": 3006, "error": refusal})
             conn.close(3006, "Invalid request")
             return
         begin = {"type": "Begin", "id": str(uuid.uuid4()),
@@ -539,9 +640,7 @@ class StandInServer:
         tones = (_ToneSession(self.tones, record, turn_end_ms=self.tone_turn_end_ms,
                               hold_after_words=self.tone_hold_after_words)
                  if self.tones is not None else None)
-        script = _ScriptedSession(
-            self.cursor, record, self.ms_per_word, record.query.get("format_turns") == "True"
-        )
+        script = _ScriptedSession(self.cursor, record, self.ms_per_word)
         started = time.monotonic()
         for message in conn:
             if isinstance(message, bytes):
@@ -552,8 +651,13 @@ class StandInServer:
                     self.on_audio(record)
                 audio_ms = int(record.audio_seconds * 1000)
                 replies = tones.feed(message) if tones else script.advance(audio_ms)
+                replies += self._due_warnings(record, audio_ms)
+                finals = script.finals_sent
                 for reply in replies:
                     self._send(conn, record, reply)
+                if tones is None and finals:
+                    for revision in self._due_revisions(record, finals):
+                        self._send(conn, record, revision)
                 self._notify()
                 if (fault is not None and record.fault_at is None
                         and fault.kind in INJECTED_ON_AUDIO and audio_ms >= fault.after_ms
@@ -575,6 +679,8 @@ class StandInServer:
                     return
                 for turn in (tones.finish_turn() if tones else script.finish_turn()):
                     self._send(conn, record, turn)
+                for revision in self._due_revisions(record, -1):
+                    self._send(conn, record, revision)
                 if fault is not None and fault.kind == "no_termination":
                     self._wait_for_client_to_leave(conn, record)
                     return
@@ -587,6 +693,30 @@ class StandInServer:
                 })
                 conn.close(1000, "")
                 return
+
+    def _due_warnings(self, record: SessionRecord, audio_ms: int) -> list[dict]:
+        due = [w for w in self.warnings if w[0] <= audio_ms and (id(record), w) not in self._sent]
+        self._sent.update((id(record), w) for w in due)
+        return [{"type": "Warning", "warning_code": code, "warning": text}
+                for _, code, text in due]
+
+    def _due_revisions(self, record: SessionRecord, finals: int) -> list[dict]:
+        """SpeakerRevision messages due once `finals` final turns were sent (-1: on Terminate)."""
+        out = []
+        for when, labels in self.speaker_revisions:
+            if when != finals or (id(record), when) in self._sent:
+                continue
+            self._sent.add((id(record), when))
+            revisions = []
+            for turn_order, label in labels.items():
+                sent = [m for m in record.sent if m.get("type") == "Turn" and m["end_of_turn"]
+                        and m["turn_order"] == turn_order]
+                if sent:
+                    words = [{**w, "speaker": label} for w in sent[-1]["words"]]
+                    revisions.append({"turn_order": turn_order, "speaker_label": label,
+                                      "words": words})
+            out.append({"type": "SpeakerRevision", "revisions": revisions})
+        return out
 
     def _inject(self, conn: ServerConnection, record: SessionRecord, fault: Fault) -> bool:
         """Make the fault happen; True when the connection is over for this handler."""
