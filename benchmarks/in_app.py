@@ -120,6 +120,45 @@ def server_to_screen(app: PaintClock, home: Path, seconds: float) -> list[Result
     ]
 
 
+def _start_once(app: QApplication, home: Path, *, hand_over: bool) -> tuple[float, float]:
+    """One Start: (ms from Start until the session holds audio, minus the pre-roll it was
+    given; ms from Start until its first audio reached the server)."""
+    with standin(ms_per_word=150, turns=10, words=4) as server:
+        window = open_window(server, home)
+        levels: list[float] = []
+        window.preview.level_measured.connect(levels.append)
+        wait_until(app, lambda: len(levels) > 5, 20)  # the preview is listening
+        if not hand_over:  # the old way: the preview closes, the session opens its own
+            window.preview.stop()
+            window.preview.wait(5)
+        started = time.monotonic()
+        window.start_session()
+        worker = window.controller._worker
+        wait_until(app, lambda: worker._ledger.captured_ms > 0, 20)
+        holds_audio = (time.monotonic() - started) * 1000 - worker._ledger.captured_ms
+        wait_until(app, lambda: bool(server.sessions() and server.sessions()[-1]
+                                     ["chunk_arrivals"]), 20)
+        first_at_server = (server.sessions()[-1]["chunk_arrivals"][0] - started) * 1000
+        close_window(app, window)
+    return holds_audio, first_at_server
+
+
+def start_to_first_audio(app: QApplication, home: Path, runs: int) -> list[Result]:
+    """Start pressed: when does the session have audio, and when does it reach the server?
+    Next to the same with the preview's stream closed and a new one opened (the old way)."""
+    taken = [_start_once(app, home / f"handover{i}", hand_over=True) for i in range(runs)]
+    opened = [_start_once(app, home / f"reopen{i}", hand_over=False) for i in range(runs)]
+    holds, holds_old = percentile([t[0] for t in taken], 50), percentile([o[0] for o in opened], 50)
+    first, first_old = percentile([t[1] for t in taken], 50), percentile([o[1] for o in opened], 50)
+    return [
+        Result("Start to first audio", f"Start → first sample the session holds, median of "
+               f"{runs} (negative: audio from before Start)", holds, "ms", holds_old,
+               "a new stream opened at Start", "≤ 0 ms (nothing lost at Start)", holds <= 0),
+        Result("Start to first audio", "Start → that audio at the server, median", first, "ms",
+               first_old, "a new stream opened at Start"),
+    ]
+
+
 def _final(i: int) -> FinalTurn:
     text = f"Turn number {i} says something a person might say in a meeting, about this long."
     return FinalTurn(segment=0, turn_order=i, text=text, start_ms=i * 5000,
@@ -214,6 +253,7 @@ def measure_app(home: Path, *, full: bool) -> list[Result]:
     app = QApplication.instance() or PaintClock(["benchmarks", "-platform", "offscreen"])
     assert isinstance(app, PaintClock)
     results = server_to_screen(app, home / "screen", 30 if full else 8)
+    results += start_to_first_audio(app, home / "start", 10 if full else 3)
     results += long_sessions(app)
     results += three_hours(app, home / "memory", 1.0 if full else 0.1)
     QTimer.singleShot(0, app.quit)
