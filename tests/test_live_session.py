@@ -99,13 +99,15 @@ def test_closing_the_window_mid_session_terminates_first(qtbot, window, standin)
     assert standin.sessions[-1].terminate_received
 
 
-def test_ctrl_q_mid_session_terminates_and_closes(qtbot, window, standin):
+def test_ctrl_q_mid_session_terminates_and_closes(qtbot, window, standin, gui_watch):
     from PySide6.QtCore import Qt
 
-    start_and_wait_listening(qtbot, window)
-    with qtbot.waitSignal(window.controller.finished, timeout=15000):
-        qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
+    with gui_watch() as watch:
+        start_and_wait_listening(qtbot, window)
+        with qtbot.waitSignal(window.controller.finished, timeout=15000):
+            qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
+    watch.assert_no_stall()  # starting, quitting and the wait for Termination never froze it
     assert standin.sessions[-1].terminate_received
 
 

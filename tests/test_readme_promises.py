@@ -75,7 +75,7 @@ def _answer_save_dialog(path, name_filter: str):
 
 
 @pytest.mark.script("export me with the keyboard")
-def test_ctrl_e_exports_through_the_save_dialog(qtbot, window, standin, tmp_path):
+def test_ctrl_e_exports_through_the_save_dialog(qtbot, window, standin, tmp_path, gui_watch):
     start_and_wait_listening(qtbot, window)
     qtbot.waitUntil(lambda: len(window.transcript.turns) == 1
                     and window.transcript.turns[0].formatted, timeout=20000)
@@ -84,6 +84,9 @@ def test_ctrl_e_exports_through_the_save_dialog(qtbot, window, standin, tmp_path
     with qtbot.waitSignal(window.exporter.finished, timeout=15000) as done:
         press(qtbot, window, Qt.Key.Key_E)
     assert done.args[0] is True, done.args[1]
+    with gui_watch() as watch, qtbot.waitSignal(window.exporter.finished, timeout=15000):
+        window.export_to(tmp_path / "again.json", "json")  # written (and fsynced) elsewhere
+    watch.assert_no_stall()
     assert done.args[1] == f"Exported to {tmp_path / 'keyboard.vtt'}."
     text = (tmp_path / "keyboard.vtt").read_text()
     assert text.startswith("WEBVTT") and "Export me with the keyboard." in text

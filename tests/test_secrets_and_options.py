@@ -144,7 +144,7 @@ def test_test_key_button_makes_a_real_request(qtbot, make_window, standin, monke
 
 
 def test_options_reach_the_server_and_live_ones_change_mid_session(
-    qtbot, make_window, standin, monkeypatch
+    qtbot, make_window, standin, monkeypatch, gui_watch
 ):
     monkeypatch.setenv("ASSEMBLYAI_API_KEY", TEST_KEY)
     monkeypatch.setenv("LIVESCRIBE_STREAMING_HOST", standin.url)
@@ -163,8 +163,11 @@ def test_options_reach_the_server_and_live_ones_change_mid_session(
     assert query["end_of_turn_confidence_threshold"] == "0.6"
     assert (query["min_turn_silence"], query["max_turn_silence"]) == ("300", "2000")
 
-    win.apply_settings(chosen.replace(keyterms=["LiveScribe", "Terminate"],
-                                      filter_profanity=True, turn_detection="conservative"))
+    with gui_watch() as watch:
+        win.apply_settings(chosen.replace(keyterms=["LiveScribe", "Terminate"],
+                                          filter_profanity=True, turn_detection="conservative"))
+        qtbot.wait(200)
+    watch.assert_no_stall()  # settings saved and sent without freezing the window
     session = standin.sessions[-1]
     assert standin.wait_until(
         lambda: any(m.get("type") == "UpdateConfiguration" for m in session.messages), timeout=10)
