@@ -144,6 +144,9 @@ def main(argv: list[str] | None = None) -> int:
     logging_setup.configure(secret=keys.get, verbose=args.verbose)
     threading.excepthook = _log_thread_exception
     log.info("LiveScribe %s starting", __version__)
+    from livescribe_gui import paths
+
+    paths.tighten_existing()
 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication

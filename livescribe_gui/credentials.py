@@ -99,7 +99,7 @@ class ApiKeyStore:
 
 def _write_private(path: Path, text: str) -> None:
     """A file only its owner can read, created that way (never briefly readable by others)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    paths.private_dir(path.parent)
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, stat.S_IRUSR | stat.S_IWUSR)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:

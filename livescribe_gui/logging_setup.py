@@ -6,6 +6,7 @@ import logging
 import logging.handlers
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from livescribe_gui import paths
 
@@ -38,6 +39,14 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """Log files (the current one and each one begun after a rotation) are owner-only."""
+
+    def _open(self):  # noqa: ANN202 (logging's own hook)
+        paths.private_file(Path(self.baseFilename))
+        return super()._open()
+
+
 def configure(*, secret: Callable[[], str], verbose: bool = False) -> None:
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
@@ -45,10 +54,9 @@ def configure(*, secret: Callable[[], str], verbose: bool = False) -> None:
     redact = RedactingFilter(secret)
     handlers: list[logging.Handler] = []
     try:
-        directory = paths.log_dir()
-        directory.mkdir(parents=True, exist_ok=True)
+        directory = paths.private_dir(paths.log_dir())
         handlers.append(
-            logging.handlers.RotatingFileHandler(
+            PrivateRotatingFileHandler(
                 directory / "livescribe.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8"
             )
         )

@@ -38,6 +38,7 @@ TURN_PRESETS = {
     "conservative": (0.7, 800, 3600),
 }
 
+HISTORY_CHOICES = ("all", "days", "none")
 MODES = ("", "min_latency", "balanced", "max_accuracy")
 VOICE_FOCUS = ("", "near-field", "far-field")
 DOMAINS = ("", "medical-v1")
@@ -75,6 +76,8 @@ class Settings:
     redact_pii_policies: list[str] = field(default_factory=list)  # []: the service's default
     redact_pii_sub: str = ""  # "", "hash" or "entity_name"
     inactivity_timeout_s: int = 0  # the service ends a session this long without audio
+    history: str = "all"  # "all", "days" (keep history_days days) or "none" (never on disk)
+    history_days: int = 30
     show_timestamps: bool = True
     font_size: int = 0  # 0: the system's size, enlarged a little
     theme: str = "system"
@@ -165,6 +168,10 @@ def _valid(name: str, value: Any) -> bool:
         return all(isinstance(c, str) and 2 <= len(c) <= 8 for c in value)
     if name == "prompt":
         return len(value) <= MAX_PROMPT_CHARS
+    if name == "history":
+        return value in HISTORY_CHOICES
+    if name == "history_days":
+        return 1 <= value <= 3650
     if name == "inactivity_timeout_s":
         return value == 0 or 5 <= value <= 3600
     return True
@@ -230,7 +237,7 @@ def to_json(settings: Settings) -> str:
 def save(settings: Settings, path: Path | None = None) -> None:
     """Write atomically: a temp file in the same directory, fsync, then rename over the old one."""
     path = path or paths.settings_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    paths.private_dir(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -40,12 +40,13 @@ class SessionController(QObject):
     def running(self) -> bool:
         return self._thread is not None
 
-    def start(self, config: SessionConfig) -> None:
+    def start(self, config: SessionConfig, *, keep_history: bool = True) -> None:
+        """`keep_history=False`: nothing of this session is written to disk."""
         if self._thread is not None:
             raise RuntimeError("a session is already running")
         thread = QThread()
         thread.setObjectName("transcription-worker")
-        worker = TranscriptionWorker(config, store=self._store)
+        worker = TranscriptionWorker(config, store=self._store if keep_history else None)
         worker.moveToThread(thread)
         queued = Qt.ConnectionType.QueuedConnection
         relayed = (

@@ -186,6 +186,12 @@ def render(doc: SessionTranscript, fmt: str) -> str:
     return RENDERERS[fmt](doc)
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomically(path: Path, text: str) -> None:
     """Write to a temp file beside `path`, fsync, then rename: never a half-written file."""
     try:
@@ -196,6 +202,8 @@ def write_atomically(path: Path, text: str) -> None:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
             fh.flush()
+            if os.name == "posix":  # the user's usual permissions, not the temp file's 0600
+                os.fchmod(fh.fileno(), 0o666 & ~_umask())
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except OSError as exc:

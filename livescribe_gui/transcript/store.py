@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from livescribe_gui import paths
@@ -97,9 +97,13 @@ def database_path() -> Path:
 def connect(path: Path | None = None) -> sqlite3.Connection:
     """A connection with the schema brought up to date."""
     path = path or database_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    paths.private_dir(path.parent)
+    # SQLite gives the -wal and -shm files the database file's mode: owner-only from here.
+    paths.private_file(path)
     conn = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
+    # Deleted transcripts are overwritten, not just unlinked from the tree.
+    conn.execute("PRAGMA secure_delete=ON")
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")
@@ -136,6 +140,13 @@ def _statements(script: str) -> list[str]:
             statements.append(current.strip())
             current = ""
     return statements
+
+
+def _scrub(conn: sqlite3.Connection) -> None:
+    """After a delete: rebuild the search index without the deleted words (its old pages are
+    then zeroed by secure_delete), and empty the WAL, which still holds old page images."""
+    conn.execute("INSERT INTO turns_fts(turns_fts) VALUES ('optimize')")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def now_iso() -> str:
@@ -277,9 +288,35 @@ class StoreWriter:
         )
 
     def delete(self, session_id: int) -> Future:
-        return self._submit(
-            lambda conn: conn.execute("DELETE FROM sessions WHERE id=?", (session_id,))
-        )
+        def op(conn: sqlite3.Connection) -> None:
+            conn.execute("DELETE FROM sessions WHERE id=?", (session_id,))
+            _scrub(conn)
+        return self._submit(op)
+
+    def delete_all(self) -> Future:
+        """Every session gone from the file itself: rows, search index, free pages, WAL."""
+        def op(conn: sqlite3.Connection) -> None:
+            conn.execute("DELETE FROM sessions")
+            conn.execute("INSERT INTO turns_fts(turns_fts) VALUES ('delete-all')")
+            _scrub(conn)
+            conn.execute("VACUUM")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return self._submit(op)
+
+    def apply_retention(self, days: int) -> Future:
+        """Delete sessions that started more than `days` days ago (not one being recorded).
+        The result is how many went."""
+        def op(conn: sqlite3.Connection) -> int:
+            cutoff = (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(
+                timespec="seconds")
+            gone = conn.execute(
+                "DELETE FROM sessions WHERE started_at < ? AND status != 'recording'",
+                (cutoff,)).rowcount
+            if gone:
+                _scrub(conn)
+                log.info("history: %d sessions older than %d days deleted", gone, days)
+            return gone
+        return self._submit(op)
 
     def close(self) -> None:
         if not self._closed:

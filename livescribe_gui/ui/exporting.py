@@ -32,13 +32,17 @@ def ask_export_path(parent: QWidget, suggested: str) -> tuple[Path, str] | None:
     return target, fmt
 
 
-def _export(database: Path | None, session_id: int, path: Path, fmt: str) -> tuple[bool, str]:
+def _export(database: Path | None, session: int | history.SessionTranscript, path: Path,
+            fmt: str) -> tuple[bool, str]:
     try:
-        conn = store.connect(database)
-        try:
-            doc = history.load_session(conn, session_id)
-        finally:
-            conn.close()
+        if isinstance(session, int):
+            conn = store.connect(database)
+            try:
+                doc = history.load_session(conn, session)
+            finally:
+                conn.close()
+        else:
+            doc = session
         if doc is None:
             raise ExportError("That session no longer exists.")
         export(doc, path, fmt)
@@ -62,3 +66,7 @@ class Exporter(QObject):
     def export_session(self, session_id: int, path: Path, fmt: str) -> None:
         database = self.database
         self._calls.start(lambda: _export(database, session_id, path, fmt))
+
+    def export_document(self, doc: history.SessionTranscript, path: Path, fmt: str) -> None:
+        """A transcript that is only in memory (history is off)."""
+        self._calls.start(lambda: _export(None, doc, path, fmt))

@@ -86,6 +86,9 @@ class HistoryWindow(QWidget):
         for button in (self.rename_button, self.delete_button, self.export_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        self.delete_all_button = QPushButton("Delete all history…")
+        self.delete_all_button.clicked.connect(self.delete_all_asking)
+        buttons.addWidget(self.delete_all_button)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(self.header)
@@ -202,6 +205,21 @@ class HistoryWindow(QWidget):
     def delete(self, session_id: int) -> None:
         if self._store is not None:
             self._store.delete(session_id).add_done_callback(lambda _: self.changed.emit())
+
+    def delete_all_asking(self) -> None:
+        answer = QMessageBox.question(
+            self, "Delete all history?",
+            "Delete every saved transcript for good? They are erased from the database file "
+            "itself. This cannot be undone.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.delete_all()
+
+    def delete_all(self) -> None:
+        if self._store is not None:
+            self._store.delete_all().add_done_callback(lambda _: self.changed.emit())
 
     def export_current(self) -> None:
         if self.current_id is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
@@ -41,8 +42,9 @@ from livescribe_gui.streaming.events import (
     TurnUpdate,
 )
 from livescribe_gui.streaming.options import needs_new_session, streaming_options
+from livescribe_gui.transcript.history import SessionSummary, SessionTranscript
 from livescribe_gui.transcript.model import Transcript, format_timestamp
-from livescribe_gui.transcript.store import StoreWriter
+from livescribe_gui.transcript.store import StoreWriter, now_iso
 from livescribe_gui.ui.about_dialog import AboutDialog
 from livescribe_gui.ui.background import BackgroundCall
 from livescribe_gui.ui.device_picker import DevicePicker
@@ -114,6 +116,10 @@ class MainWindow(QMainWindow):
             self.start_button.setEnabled(False)
         else:
             self.show_devices_found(devices)
+        self._retention_timer = QTimer(self)
+        self._retention_timer.setSingleShot(True)
+        self._retention_timer.timeout.connect(self.apply_retention)
+        self.apply_retention()
         self._key_saver = BackgroundCall(self, name="key-save")
         self._key_saver.done.connect(self.key_saved.emit)
         self._apply_display()
@@ -309,7 +315,7 @@ class MainWindow(QMainWindow):
             handover=handover,
         )
         log.info("starting a session on input %r (%s)", device.name, device.host_api)
-        self.controller.start(config)
+        self.controller.start(config, keep_history=self.settings.history != "none")
         self._set_running_ui(True)
         self._set_status(f"Opening “{device.name}”…")
 
@@ -363,7 +369,7 @@ class MainWindow(QMainWindow):
             self._set_status_note("Transcript copied as Markdown.")
 
     def export_current(self) -> None:
-        if self.recording_id is None:
+        if self.recording_id is None and not self.transcript.turns:
             self._set_status("Nothing to export yet: start a session first.")
             return
         chosen = ask_export_path(self, "transcript.txt")
@@ -371,9 +377,27 @@ class MainWindow(QMainWindow):
             self.export_to(*chosen)
 
     def export_to(self, path, fmt: str) -> None:  # noqa: ANN001
-        """Export the current (or last) session; the outcome appears in the status line."""
+        """Export the current (or last) session; the outcome appears in the status line.
+        With history off, what is on screen is exported (it is nowhere else)."""
         if self.recording_id is not None:
             self.exporter.export_session(self.recording_id, path, fmt)
+        elif self.transcript.turns:
+            self.exporter.export_document(self._in_memory_document(), path, fmt)
+
+    def _in_memory_document(self) -> SessionTranscript:
+        turns = list(self.transcript.turns)
+        summary = SessionSummary(0, now_iso(), turns[-1].end_ms if turns else 0,
+                                 self._device_name, self.settings.speech_model, "",
+                                 "not saved", turns[0].text if turns else "")
+        return SessionTranscript(summary, turns, speaker_names=dict(self.transcript.speaker_names))
+
+    def apply_retention(self) -> None:
+        """Keep N days: at start-up and every midnight while running."""
+        if self.store is not None and self.settings.history == "days":
+            self.store.apply_retention(self.settings.history_days)
+        tomorrow = datetime.combine(date.today() + timedelta(days=1), datetime.min.time())
+        self._retention_timer.start(
+            max(1000, int((tomorrow - datetime.now()).total_seconds() * 1000)))
 
     def open_history(self) -> None:
         if self._history_window is None:
@@ -411,6 +435,9 @@ class MainWindow(QMainWindow):
                                          "apply to the next session" if needs_new_session(old, new)
                                          else "") + ".")
                 self._set_status_note(note)
+        if (previous.history, previous.history_days) != (settings.history,
+                                                         settings.history_days):
+            self.apply_retention()
         display = ("show_timestamps", "font_size", "theme")
         if any(getattr(previous, name) != getattr(settings, name) for name in display):
             self._apply_display()
@@ -548,6 +575,8 @@ class MainWindow(QMainWindow):
             return
         elapsed = int((time.monotonic() - self._listening_since) * 1000)
         parts = [f"● Listening — {format_timestamp(elapsed)}", self._device_name]
+        if self.settings.history == "none":
+            parts.append("not saved: history is off")
         if self._auto_stop_in is not None:
             parts.append(f"no speech for a while: stopping in {self._auto_stop_in} s")
         if self._silence is not None:

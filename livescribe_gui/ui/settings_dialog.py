@@ -270,7 +270,22 @@ class SettingsDialog(QDialog):
         self.inactivity_spin.setValue(s.inactivity_timeout_s)
         self.inactivity_spin.setToolTip("The service ends the session after this long without "
                                         "audio (5 to 3600 s).")
+        self.history_combo = QComboBox()
+        for choice, label in (("all", "Keep every transcript"),
+                              ("days", "Keep transcripts for a number of days"),
+                              ("none", "Keep no history (nothing written to disk)")):
+            self.history_combo.addItem(label, choice)
+        self.history_combo.setCurrentIndex(max(0, self.history_combo.findData(s.history)))
+        self.history_days_spin = QSpinBox()
+        self.history_days_spin.setRange(1, 3650)
+        self.history_days_spin.setSuffix(" days")
+        self.history_days_spin.setValue(s.history_days)
+        self.history_combo.currentIndexChanged.connect(
+            lambda: self.history_days_spin.setEnabled(self.history_combo.currentData() == "days"))
+        self.history_days_spin.setEnabled(s.history == "days")
         form = QFormLayout()
+        form.addRow("History", self.history_combo)
+        form.addRow("Keep for", self.history_days_spin)
         form.addRow("Speed or accuracy", self.mode_combo)
         form.addRow("", self.mode_note)
         form.addRow("Noise suppression", self.voice_focus_combo)
@@ -412,6 +427,8 @@ class SettingsDialog(QDialog):
             redact_pii=self.redact_check.isChecked(),
             redact_pii_policies=self.redact_policies(),
             redact_pii_sub=self.redact_sub_combo.currentData(),
+            history=self.history_combo.currentData(),
+            history_days=self.history_days_spin.value(),
             inactivity_timeout_s=max(5, self.inactivity_spin.value())
             if self.inactivity_spin.value() else 0,
             show_timestamps=self.timestamps_check.isChecked(),
