@@ -30,6 +30,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--start", action="store_true", help="start listening at launch")
     parser.add_argument("--model", metavar="NAME",
                         help="use this speech model for this run (e.g. u3-rt-pro)")
+    parser.add_argument("--translate-to", metavar="LANG",
+                        help="translate each finished turn into LANG (e.g. es) for this run")
     parser.add_argument("--verbose", action="store_true", help="log debug details")
     parser.add_argument("--version", action="version", version=f"LiveScribe {__version__}")
     entry = parser.add_mutually_exclusive_group()
@@ -38,6 +40,20 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     entry.add_argument("--uninstall-desktop-entry", action="store_true",
                        help="remove that menu entry and its icons, and exit")
     return parser.parse_args(argv)
+
+
+def invalid_choice(args: argparse.Namespace) -> str:
+    """One line saying what is wrong with --model or --translate-to; "" when nothing is."""
+    from livescribe_gui.streaming import speech_models
+
+    if args.model is not None and not speech_models.is_known(args.model):
+        names = ", ".join(m.name for m in speech_models.offered())
+        return f"unknown speech model “{args.model}” (known: {names})"
+    languages = speech_models.TRANSLATION_LANGUAGES
+    if args.translate_to is not None and args.translate_to not in languages:
+        return (f"cannot translate into “{args.translate_to}” (use a code such as "
+                f"{', '.join(sorted(languages)[:8])}, …)")
+    return ""
 
 
 def ensure_standard_streams() -> None:
@@ -127,14 +143,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.install_desktop_entry or args.uninstall_desktop_entry:
         return manage_desktop_entry(install=args.install_desktop_entry)
-    if args.model is not None:
-        from livescribe_gui.streaming import speech_models
-
-        if not speech_models.is_known(args.model):
-            names = ", ".join(m.name for m in speech_models.offered())
-            print(f"livescribe-gui: unknown speech model “{args.model}” (known: {names})",
-                  file=sys.stderr)
-            return 2
+    problem = invalid_choice(args)
+    if problem:
+        print(f"livescribe-gui: {problem}", file=sys.stderr)
+        return 2
     faulthandler.enable()
 
     from livescribe_gui import logging_setup, settings
@@ -153,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from livescribe_gui import assets
     from livescribe_gui.audio.devices import find_device, list_input_devices
+    from livescribe_gui.streaming import speech_models
     from livescribe_gui.transcript.store import StoreWriter
     from livescribe_gui.ui import background
     from livescribe_gui.ui.main_window import MainWindow
@@ -167,11 +180,19 @@ def main(argv: list[str] | None = None) -> int:
     store = StoreWriter()
     store.mark_interrupted()
     loaded = settings.load()
+    if args.translate_to:
+        model = args.model or loaded.settings.speech_model
+        if not speech_models.info(model).translation:
+            takers = ", ".join(m.name for m in speech_models.offered() if m.translation)
+            print(f"livescribe-gui: {model} cannot translate; add --model with one of: "
+                  f"{takers}", file=sys.stderr)
+            return 2
     window = MainWindow(
         settings=loaded.settings, settings_writer=writer, keys=keys, devices=None,
         store=store, notice=loaded.notice,
     )
     window.speech_model_override = args.model
+    window.translate_to_override = args.translate_to
     # Through the event loop: a signal that lands before app.exec() must still close the window.
     install_signal_handlers(lambda: QTimer.singleShot(0, window.close))
     # Logging out: end the session (Terminate) before the session manager ends the process.

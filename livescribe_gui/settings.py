@@ -19,7 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from livescribe_gui import paths
-from livescribe_gui.streaming.speech_models import DEFAULT_MODEL, PII_POLICIES
+from livescribe_gui.streaming.speech_models import (
+    DEFAULT_MODEL,
+    PII_POLICIES,
+    TRANSLATION_LANGUAGES,
+    TRANSLATION_LLM,
+)
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +81,10 @@ class Settings:
     redact_pii_policies: list[str] = field(default_factory=list)  # []: the service's default
     redact_pii_sub: str = ""  # "", "hash" or "entity_name"
     inactivity_timeout_s: int = 0  # the service ends a session this long without audio
+    translate_to: str = ""  # a language code; "": no translation
+    translation_display: str = "both"  # "both" (translation under the original) or "only"
+    subtitle_text: str = "original"  # in SRT/WebVTT exports: "original", "translation", "both"
+    translation_llm: str = TRANSLATION_LLM
     history: str = "all"  # "all", "days" (keep history_days days) or "none" (never on disk)
     history_days: int = 30
     show_timestamps: bool = True
@@ -168,6 +177,14 @@ def _valid(name: str, value: Any) -> bool:
         return all(isinstance(c, str) and 2 <= len(c) <= 8 for c in value)
     if name == "prompt":
         return len(value) <= MAX_PROMPT_CHARS
+    if name == "translate_to":
+        return value == "" or value in TRANSLATION_LANGUAGES
+    if name == "translation_display":
+        return value in ("both", "only")
+    if name == "subtitle_text":
+        return value in ("original", "translation", "both")
+    if name == "translation_llm":
+        return bool(value.strip())
     if name == "history":
         return value in HISTORY_CHOICES
     if name == "history_days":

@@ -46,6 +46,28 @@ class Fault:
     after_finals: int = 0  # with a tone recognizer: once this many final turns were sent
 
 
+@dataclass(frozen=True)
+class Translations:
+    """How the stand-in answers an `llm_gateway` session: each final turn's 'translation'
+    (the language named in the prompt, in brackets, then the turn) comes `delay_ms` of audio
+    later; turn orders in `missing` get none, in `malformed` one without choices, in `chatty`
+    one wrapped in chatter; `after[i] = j` holds turn i's answer until turn j's was sent."""
+
+    delay_ms: int = 300
+    missing: frozenset[int] = frozenset()
+    malformed: frozenset[int] = frozenset()
+    chatty: frozenset[int] = frozenset()
+    after: dict[int, int] = field(default_factory=dict)
+
+
+TRANSLATING_MODELS = {"universal-3-6-pro", "universal-3-5-pro"}
+
+
+def _language_in(prompt: str) -> str:
+    words = prompt.split("into ", 1)[1].split(".", 1)[0] if "into " in prompt else "?"
+    return words.strip()
+
+
 @dataclass
 class SessionRecord:
     """What one client connection sent and got."""
@@ -65,6 +87,8 @@ class SessionRecord:
     fault: Fault | None = None
     fault_at: float | None = None
     began_at: float | None = None
+    pending_translations: list[tuple[int, dict]] = field(default_factory=list)
+    translated: set[int] = field(default_factory=set)
 
     @property
     def sample_rate(self) -> int:
@@ -481,6 +505,7 @@ class StandInServer:
         expires_in: int = 10800,
         port: int = 0,
         warnings: list[tuple[int, int, str]] | None = None,
+        translations: Translations | None = None,
         speaker_revisions: list[tuple[int, dict[int, str]]] | None = None,
         tones: list[str] | None = None,
         tone_turn_end_ms: int = TURN_END_QUIET_MS,
@@ -494,6 +519,7 @@ class StandInServer:
         self.tones = tones  # a vocabulary: recognise tone words instead of the script
         # (after this much audio, warning code, text): a Warning message on each session
         self.warnings = list(warnings or [])
+        self.translations = translations or Translations()
         # (after this many final turns of a session, or -1 on Terminate, {turn_order: label})
         self.speaker_revisions = list(speaker_revisions or [])
         self._sent: set[tuple[int, object]] = set()
@@ -617,6 +643,8 @@ class StandInServer:
             return f"Invalid speech_model: {model}"
         if not is_u3(model) and "prompt" in query:
             return f"prompt is not supported by {model}"
+        if "llm_gateway" in query and model not in TRANSLATING_MODELS:
+            return f"llm_gateway is not supported by {model}"
         return ""
 
     def _serve_session(self, conn: ServerConnection, record: SessionRecord) -> None:
@@ -655,6 +683,9 @@ class StandInServer:
                 finals = script.finals_sent
                 for reply in replies:
                     self._send(conn, record, reply)
+                    self._queue_translation(record, reply, audio_ms)
+                for answer in self._due_translations(record, audio_ms):
+                    self._send(conn, record, answer)
                 if tones is None and finals:
                     for revision in self._due_revisions(record, finals):
                         self._send(conn, record, revision)
@@ -679,6 +710,9 @@ class StandInServer:
                     return
                 for turn in (tones.finish_turn() if tones else script.finish_turn()):
                     self._send(conn, record, turn)
+                    self._queue_translation(record, turn, 0)
+                for answer in self._due_translations(record, None):
+                    self._send(conn, record, answer)
                 for revision in self._due_revisions(record, -1):
                     self._send(conn, record, revision)
                 if fault is not None and fault.kind == "no_termination":
@@ -693,6 +727,41 @@ class StandInServer:
                 })
                 conn.close(1000, "")
                 return
+
+    def _queue_translation(self, record: SessionRecord, message: dict, audio_ms: int) -> None:
+        """An llm_gateway session: a final, formatted turn gets a translation later."""
+        gateway = record.query.get("llm_gateway")
+        if not gateway or message.get("type") != "Turn" or not message["end_of_turn"]:
+            return
+        if not message["turn_is_formatted"] or message["turn_order"] in self.translations.missing:
+            return
+        order = message["turn_order"]
+        language = _language_in(json.loads(gateway)["messages"][0]["content"])
+        content = f"[{language}] {message['transcript']}"
+        if order in self.translations.chatty:
+            content = f'Here is the translation:\n"{content}"'
+        data = ({"choices": []} if order in self.translations.malformed else
+                {"choices": [{"message": {"role": "assistant", "content": content}}]})
+        answer = {"type": "LLMGatewayResponse", "turn_order": order,
+                  "transcript": message["transcript"], "data": data}
+        record.pending_translations.append((audio_ms + self.translations.delay_ms, answer))
+
+    def _due_translations(self, record: SessionRecord, audio_ms: int | None) -> list[dict]:
+        """Answers due by `audio_ms` (None: all), each after the one it is held behind."""
+        out: list[dict] = []
+        progress = True
+        while progress:
+            progress = False
+            for item in list(record.pending_translations):
+                due, answer = item
+                waits_for = self.translations.after.get(answer["turn_order"])
+                held = waits_for is not None and waits_for not in record.translated
+                if (audio_ms is None or due <= audio_ms) and not held:
+                    record.pending_translations.remove(item)
+                    record.translated.add(answer["turn_order"])
+                    out.append(answer)
+                    progress = True
+        return out
 
     def _due_warnings(self, record: SessionRecord, audio_ms: int) -> list[dict]:
         due = [w for w in self.warnings if w[0] <= audio_ms and (id(record), w) not in self._sent]

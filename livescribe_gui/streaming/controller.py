@@ -19,6 +19,7 @@ class SessionController(QObject):
     speech_heard = Signal(int)
     speakers_revised = Signal(object)
     service_warning = Signal(object)
+    translation_received = Signal(object)
     failed = Signal(object)
     session_ended = Signal(object)
     level_measured = Signal(float)
@@ -56,6 +57,7 @@ class SessionController(QObject):
             (worker.speech_heard, self.speech_heard),
             (worker.speakers_revised, self.speakers_revised),
             (worker.service_warning_received, self.service_warning),
+            (worker.translation_received, self.translation_received),
             (worker.failed, self.failed),
             (worker.session_ended, self.session_ended),
             (worker.level_measured, self.level_measured),

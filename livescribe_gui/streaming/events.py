@@ -96,6 +96,15 @@ class SpeakersRevised:
 
 
 @dataclass(frozen=True)
+class Translation:
+    """The translation of one final turn of one server session."""
+
+    segment: int
+    turn_order: int
+    text: str
+
+
+@dataclass(frozen=True)
 class ServiceWarning:
     code: int
     text: str

@@ -13,6 +13,8 @@ from assemblyai.streaming.v3 import (
     StreamingSessionParameters,
 )
 from assemblyai.streaming.v3.models import (
+    LLMGatewayConfig,
+    LLMGatewayMessage,
     NoiseSuppressionModel,
     StreamingDomain,
     StreamingMode,
@@ -22,12 +24,18 @@ from assemblyai.streaming.v3.models import (
 
 from livescribe_gui.audio.converter import SESSION_RATE
 from livescribe_gui.settings import Settings
-from livescribe_gui.streaming.speech_models import DEFAULT_MODEL, info
+from livescribe_gui.streaming.speech_models import (
+    DEFAULT_MODEL,
+    TRANSLATION_LLM,
+    info,
+    translation_prompt,
+)
 
 LIVE_OPTIONS = ("key terms, prompt, languages, turn detection, formatting and the "
                 "profanity filter")
 NEXT_SESSION_OPTIONS = ("speech model, data zone, speakers, language detection, mode, "
-                        "noise suppression, medical domain, redaction and inactivity timeout")
+                        "noise suppression, medical domain, redaction, inactivity timeout and "
+                        "translation")
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,8 @@ class StreamingOptions:
     redact_pii_policies: tuple[str, ...] = ()
     redact_pii_sub: str = ""
     inactivity_timeout_s: int = 0  # 0: none
+    translate_to: str = ""  # a language code; "": no translation
+    translation_llm: str = ""
 
 
 # What UpdateConfiguration can change; everything else waits for the next session.
@@ -81,6 +91,8 @@ def streaming_options(settings: Settings, *, speech_model: str | None = None) ->
         redact_pii_policies=tuple(settings.redact_pii_policies),
         redact_pii_sub=settings.redact_pii_sub,
         inactivity_timeout_s=settings.inactivity_timeout_s,
+        translate_to=settings.translate_to,
+        translation_llm=settings.translation_llm,
     )
 
 
@@ -130,9 +142,19 @@ def connection_parameters(options: StreamingOptions) -> StreamingParameters:
         redact_pii_sub=StreamingPiiSubstitution(options.redact_pii_sub)
         if options.redact_pii and options.redact_pii_sub else None,
         inactivity_timeout=options.inactivity_timeout_s or None,
+        llm_gateway=_translation(options) if model.translation else None,
         **_live_fields(options),
     )
     return params
+
+
+def _translation(options: StreamingOptions) -> LLMGatewayConfig | None:
+    """Each final turn, translated on the server and sent back as an LLMGatewayResponse."""
+    if not options.translate_to:
+        return None
+    prompt = translation_prompt(options.translate_to)
+    return LLMGatewayConfig(model=options.translation_llm or TRANSLATION_LLM, max_tokens=1000,
+                            messages=[LLMGatewayMessage(role="user", content=prompt)])
 
 
 def update_parameters(options: StreamingOptions) -> StreamingSessionParameters:

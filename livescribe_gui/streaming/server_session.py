@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from assemblyai.streaming.v3 import (
     BeginEvent,
     HeartbeatEvent,
+    LLMGatewayResponseEvent,
     SilenceEvent,
     SpeakerRevisionEvent,
     SpeechStartedEvent,
@@ -45,6 +46,7 @@ class SessionListener(Protocol):
     def on_speech_started(self, session: ServerSession, at_ms: int) -> None: ...
     def on_service_warning(self, code: int, text: str) -> None: ...
     def on_speakers_revised(self, session: ServerSession, event: SpeakerRevisionEvent) -> None: ...
+    def on_translation(self, session: ServerSession, event: LLMGatewayResponseEvent) -> None: ...
     def on_changed(self) -> None: ...
 
 
@@ -83,6 +85,7 @@ class ServerSession:
         self.client.on(StreamingEvents.SpeechStarted, self._handle_speech_started)
         self.client.on(StreamingEvents.Warning, self._handle_warning)
         self.client.on(StreamingEvents.SpeakerRevision, self._handle_speaker_revision)
+        self.client.on(StreamingEvents.LLMGatewayResponse, self._handle_llm_response)
 
     # SDK handlers (the SDK's read thread, or the connecting thread for handshake errors)
     def _handle_begin(self, _client: StreamingClient, event: BeginEvent) -> None:
@@ -104,6 +107,10 @@ class ServerSession:
     def _handle_speaker_revision(self, _client: StreamingClient,
                                  event: SpeakerRevisionEvent) -> None:
         self._listener.on_speakers_revised(self, event)
+
+    def _handle_llm_response(self, _client: StreamingClient,
+                             event: LLMGatewayResponseEvent) -> None:
+        self._listener.on_translation(self, event)
 
     def _handle_silence(self, _client: StreamingClient, event: SilenceEvent) -> None:
         """Proof that the server heard this stretch and found no speech in it."""

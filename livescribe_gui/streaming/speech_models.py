@@ -30,16 +30,20 @@ class ModelInfo:
 
 
 _PRO = {"languages": True, "prompt": True, "mode": True, "silence_messages": True,
-        "formats_itself": True, "translation": True}
+        "formats_itself": True}
+# AssemblyAI documents real-time translation (llm_gateway) for these two.
+_TRANSLATES = {"translation": True}
 
 KNOWN: dict[str, ModelInfo] = {
     info.name: info for info in (
         ModelInfo("u3-rt-pro", "Universal-3 Pro real-time: most accurate, prompts, six "
                   "languages with code switching; turns arrive formatted", **_PRO),
         ModelInfo("universal-3-6-pro", "Universal-3.6 Pro: the newest and most accurate, "
-                  "32 languages with code switching, prompts; turns arrive formatted", **_PRO),
+                  "32 languages with code switching, prompts, live translation; turns arrive "
+                  "formatted", **_PRO, **_TRANSLATES),
         ModelInfo("universal-3-5-pro", "Universal-3.5 Pro: very accurate, 19 languages with "
-                  "code switching, prompts; turns arrive formatted", **_PRO),
+                  "code switching, prompts, live translation; turns arrive formatted",
+                  **_PRO, **_TRANSLATES),
         ModelInfo("u3-rt-pro-beta-1", "Universal-3 Pro real-time, first beta: kept to "
                   "compare against; prefer u3-rt-pro", **_PRO),
         ModelInfo("universal-3-6", "Universal-3.6: accurate and quick, 32 languages, "
@@ -71,3 +75,27 @@ def info(name: str) -> ModelInfo:
 
 def is_known(name: str) -> bool:
     return name in {m.value for m in SpeechModel} - DEPRECATED
+
+
+TRANSLATION_LLM = "gemini-2.5-flash-lite"  # AssemblyAI's own translation guide uses it
+
+# Languages to translate into: code -> name. Codes are what --translate-to takes.
+TRANSLATION_LANGUAGES = {
+    "ar": "Arabic", "bg": "Bulgarian", "ca": "Catalan", "cs": "Czech", "da": "Danish",
+    "de": "German", "el": "Greek", "en": "English", "es": "Spanish", "et": "Estonian",
+    "fa": "Persian", "fi": "Finnish", "fr": "French", "he": "Hebrew", "hi": "Hindi",
+    "hr": "Croatian", "hu": "Hungarian", "id": "Indonesian", "it": "Italian", "ja": "Japanese",
+    "ko": "Korean", "lt": "Lithuanian", "lv": "Latvian", "ms": "Malay", "nl": "Dutch",
+    "no": "Norwegian", "pl": "Polish", "pt": "Portuguese", "ro": "Romanian", "ru": "Russian",
+    "sk": "Slovak", "sl": "Slovenian", "sr": "Serbian", "sv": "Swedish", "sw": "Swahili",
+    "th": "Thai", "tl": "Tagalog", "tr": "Turkish", "uk": "Ukrainian", "ur": "Urdu",
+    "vi": "Vietnamese", "zh": "Chinese",
+}
+
+
+def translation_prompt(language_code: str) -> str:
+    """The LLM Gateway prompt: `{{turn}}` is replaced by each final turn on the server."""
+    language = TRANSLATION_LANGUAGES.get(language_code, language_code)
+    return (f"Translate the following text into {language}. Reply with the translation only: "
+            "no preamble, no quotation marks, no notes. If it is already in "
+            f"{language}, repeat it unchanged.\n\nText: {{{{turn}}}}")

@@ -17,7 +17,12 @@ import logging
 import threading
 import time
 
-from assemblyai.streaming.v3 import SpeakerRevisionEvent, StreamingClientOptions, TurnEvent
+from assemblyai.streaming.v3 import (
+    LLMGatewayResponseEvent,
+    SpeakerRevisionEvent,
+    StreamingClientOptions,
+    TurnEvent,
+)
 from PySide6.QtCore import QObject, Signal, Slot
 
 from livescribe_gui.audio.capture import AudioCapture, DeviceError
@@ -36,6 +41,7 @@ from livescribe_gui.streaming.events import (
     SessionStarted,
     SpeakersRevised,
     StreamFailure,
+    Translation,
     TurnUpdate,
     WordTiming,
 )
@@ -47,6 +53,7 @@ from livescribe_gui.streaming.options import (
 )
 from livescribe_gui.streaming.pacing import RealTimePacer
 from livescribe_gui.streaming.server_session import ServerSession
+from livescribe_gui.streaming.translation import translation_text
 from livescribe_gui.transcript.model import final_turn
 from livescribe_gui.transcript.store import StoreWriter
 
@@ -104,6 +111,7 @@ class TranscriptionWorker(QObject):
     speech_heard = Signal(int)  # the service heard speech start here (transcript clock, ms)
     speakers_revised = Signal(object)  # SpeakersRevised, already saved
     service_warning_received = Signal(object)  # ServiceWarning: shown, never fatal
+    translation_received = Signal(object)  # Translation, already saved
     failed = Signal(object)  # StreamFailure that ends the transcription
     session_ended = Signal(object)  # SessionEnded
     level_measured = Signal(float)  # dBFS
@@ -443,6 +451,22 @@ class TranscriptionWorker(QObject):
     def on_service_warning(self, code: int, text: str) -> None:
         self.service_warning_received.emit(ServiceWarning(code, text))
 
+    def on_translation(self, session: ServerSession, event: LLMGatewayResponseEvent) -> None:
+        """A final turn's translation: saved, then shown. A malformed or empty one is
+        logged (never its text) and ignored; the original stands."""
+        text = translation_text(event.data)
+        if not text:
+            log.warning("segment %d: the translation of turn %d was empty or malformed; "
+                        "ignored", session.segment, event.turn_order)
+            return
+        translation = Translation(session.segment, event.turn_order, text)
+        if self._store is not None and self._recording_id is not None:
+            try:
+                self._store.save_translation(self._recording_id, translation)
+            except Exception:
+                log.exception("could not save a translation")
+        self.translation_received.emit(translation)
+
     def on_speakers_revised(self, session: ServerSession, event: SpeakerRevisionEvent) -> None:
         """Saved before shown, like a final turn."""
         revised = revision_from_sdk(event, segment=session.segment, offset_ms=session.offset_ms)
@@ -489,7 +513,9 @@ class TranscriptionWorker(QObject):
         try:
             self._recording_id = int(
                 self._store.begin_session(
-                    device=capture.device.name, speech_model=self._options.speech_model
+                    device=capture.device.name, speech_model=self._options.speech_model,
+                    translation_model=self._options.translation_llm
+                    if self._options.translate_to else "",
                 ).result(10)
             )
         except Exception:

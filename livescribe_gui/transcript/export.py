@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -58,6 +58,8 @@ def to_text(doc: SessionTranscript, *, timestamps: bool = True, speakers: bool =
         stamp = f"[{format_timestamp(turn.start_ms)}] " if timestamps else ""
         lines.append(stamp + (_speaker(turn, doc.speaker_names) if speakers else "")
                      + turn.text)
+        if turn.translation:
+            lines.append(" " * len(stamp) + "→ " + turn.translation)
     return "\n".join(lines) + "\n"
 
 
@@ -69,6 +71,8 @@ def to_markdown(doc: SessionTranscript) -> str:
         speaker = (f"**{speaker_display(turn.speaker, doc.speaker_names)}:** "
                    if turn.speaker else "")
         out += [f"`{format_timestamp(turn.start_ms)}` {speaker}{turn.text}", ""]
+        if turn.translation:
+            out += [f"> {turn.translation}", ""]
     return "\n".join(out)
 
 
@@ -87,7 +91,7 @@ def _timed_tokens(turn: FinalTurn) -> list[tuple[str, int, int]]:
 
 
 def subtitle_cues(turns: list[FinalTurn], names: dict[str, str] | None = None, *,
-                  name_in_text: bool = False) -> list[Cue]:
+                  name_in_text: bool = False, max_lines: int = MAX_LINES) -> list[Cue]:
     """Cues from word timings. With `name_in_text` a turn's first cue starts with its
     speaker's name (SubRip has no voice tags); every cue carries the name for WebVTT's."""
     cues: list[Cue] = []
@@ -106,7 +110,7 @@ def subtitle_cues(turns: list[FinalTurn], names: dict[str, str] | None = None, *
                 lines, start = [text], w_start
             elif len(lines[-1]) + 1 + len(text) <= MAX_LINE_CHARS:
                 lines[-1] += " " + text
-            elif len(lines) < MAX_LINES:
+            elif len(lines) < max_lines:
                 lines.append(text)
             else:
                 cues.append(Cue(start, end, tuple(lines), speaker))
@@ -129,13 +133,38 @@ def _without_overlaps(cues: list[Cue]) -> list[Cue]:
     return fixed
 
 
-def to_srt(doc: SessionTranscript) -> str:
+def _subtitle_turns(doc: SessionTranscript, text: str) -> list[FinalTurn]:
+    """The turns subtitles are made of: the original, or the translation (where there is
+    one; its words have no times, so they are spread over the turn)."""
+    if text == "translation":
+        return [replace(t, text=t.translation, words=()) if t.translation else t
+                for t in doc.turns]
+    return doc.turns
+
+
+def _cues(doc: SessionTranscript, text: str, *, name_in_text: bool) -> list[Cue]:
+    """Cues of the original, of the translation, or of both: then each cue holds one line of
+    the original and, under it, its share of the turn's translation."""
+    if text != "both":
+        return subtitle_cues(_subtitle_turns(doc, text), doc.speaker_names,
+                             name_in_text=name_in_text)
+    cues: list[Cue] = []
+    for turn in doc.turns:
+        own = subtitle_cues([turn], doc.speaker_names, name_in_text=name_in_text, max_lines=1)
+        words = (turn.translation or "").split()
+        share = -(-len(words) // max(1, len(own)))
+        for i, cue in enumerate(own):
+            part = " ".join(words[i * share:(i + 1) * share])
+            cues.append(replace(cue, lines=cue.lines + ((part,) if part else ())))
+    return _without_overlaps(cues)
+
+
+def to_srt(doc: SessionTranscript, subtitle_text: str = "original") -> str:
     return srt.compose(
         [
             srt.Subtitle(i, timedelta(milliseconds=c.start_ms), timedelta(milliseconds=c.end_ms),
                          c.text)
-            for i, c in enumerate(
-                subtitle_cues(doc.turns, doc.speaker_names, name_in_text=True), start=1)
+            for i, c in enumerate(_cues(doc, subtitle_text, name_in_text=True), start=1)
         ]
     )
 
@@ -147,9 +176,9 @@ def _vtt_time(ms: int) -> str:
     return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
 
 
-def to_vtt(doc: SessionTranscript) -> str:
+def to_vtt(doc: SessionTranscript, subtitle_text: str = "original") -> str:
     vtt = webvtt.WebVTT()
-    for cue in subtitle_cues(doc.turns, doc.speaker_names):
+    for cue in _cues(doc, subtitle_text, name_in_text=False):
         text = f"<v {cue.speaker}>{cue.text}" if cue.speaker else cue.text
         vtt.captions.append(webvtt.Caption(_vtt_time(cue.start_ms), _vtt_time(cue.end_ms),
                                            text))
@@ -163,12 +192,14 @@ def to_json(doc: SessionTranscript) -> str:
             "format": "livescribe-transcript/1",
             "session": {"id": s.id, "title": s.title, "started_at": s.started_at,
                         "duration_ms": s.duration_ms, "device": s.device,
-                        "speech_model": s.speech_model, "status": s.status},
+                        "speech_model": s.speech_model, "status": s.status,
+                        "translation_model": s.translation_model or None},
             "turns": [
                 {"start_ms": t.start_ms, "end_ms": t.end_ms, "text": t.text,
                  "speaker": t.speaker,
                  "speaker_name": speaker_display(t.speaker, doc.speaker_names) or None,
-                 "language": t.language, "formatted": t.formatted,
+                 "language": t.language, "translation": t.translation,
+                 "formatted": t.formatted,
                  "words": [{"text": w.text, "start_ms": w.start_ms, "end_ms": w.end_ms,
                             "confidence": w.confidence, "speaker": w.speaker}
                            for w in t.words]}
@@ -182,7 +213,10 @@ def to_json(doc: SessionTranscript) -> str:
 RENDERERS = {"txt": to_text, "md": to_markdown, "srt": to_srt, "vtt": to_vtt, "json": to_json}
 
 
-def render(doc: SessionTranscript, fmt: str) -> str:
+def render(doc: SessionTranscript, fmt: str, *, subtitle_text: str = "original") -> str:
+    """`subtitle_text` (SRT, WebVTT): the original, the translation, or both."""
+    if fmt in ("srt", "vtt"):
+        return RENDERERS[fmt](doc, subtitle_text)  # type: ignore[call-arg]
     return RENDERERS[fmt](doc)
 
 
@@ -211,8 +245,9 @@ def write_atomically(path: Path, text: str) -> None:
         raise ExportError(f"Could not write {path}: {exc.strerror or exc}.") from None
 
 
-def export(doc: SessionTranscript, path: Path, fmt: str | None = None) -> None:
+def export(doc: SessionTranscript, path: Path, fmt: str | None = None, *,
+           subtitle_text: str = "original") -> None:
     fmt = fmt or path.suffix.lstrip(".").lower()
     if fmt not in RENDERERS:
         raise ExportError(f"Unknown export format “{fmt}”: choose one of {', '.join(FORMATS)}.")
-    write_atomically(path, render(doc, fmt))
+    write_atomically(path, render(doc, fmt, subtitle_text=subtitle_text))

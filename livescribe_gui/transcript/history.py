@@ -22,6 +22,7 @@ class SessionSummary:
     title: str
     status: str
     first_words: str
+    translation_model: str = ""
 
     @property
     def display_title(self) -> str:
@@ -46,6 +47,7 @@ class SessionTranscript:
 
 _SUMMARY = """
     SELECT s.id, s.started_at, s.duration_ms, s.device, s.speech_model, s.title, s.status,
+           s.translation_model,
            COALESCE((SELECT t.text FROM turns t WHERE t.session_id = s.id
                      ORDER BY t.segment, t.turn_order LIMIT 1),
                     (SELECT p.text FROM partials p WHERE p.session_id = s.id), '') AS first_words
@@ -57,7 +59,8 @@ def _summary(row: sqlite3.Row) -> SessionSummary:
     words = row["first_words"]
     first = " ".join(words.split()[:12]) + ("…" if len(words.split()) > 12 else "")
     return SessionSummary(row["id"], row["started_at"], row["duration_ms"], row["device"],
-                          row["speech_model"], row["title"], row["status"], first)
+                          row["speech_model"], row["title"], row["status"], first,
+                          row["translation_model"])
 
 
 def list_sessions(conn: sqlite3.Connection) -> list[SessionSummary]:
@@ -81,7 +84,7 @@ def search(conn: sqlite3.Connection, text: str, limit: int = 200) -> list[Search
         return []
     rows = conn.execute(
         f"""SELECT t.session_id, t.start_ms,
-                   snippet(turns_fts, 0, '{HIT_START}', '{HIT_END}', '…', 16) AS snippet
+                   snippet(turns_fts, -1, '{HIT_START}', '{HIT_END}', '…', 16) AS snippet
             FROM turns_fts JOIN turns t ON t.id = turns_fts.rowid
             JOIN sessions s ON s.id = t.session_id
             WHERE turns_fts MATCH ?
@@ -106,6 +109,7 @@ def load_session(conn: sqlite3.Connection, session_id: int) -> SessionTranscript
             ),
             speaker=t["speaker"],
             language=t["language"],
+            translation=t["translation"],
         )
         for t in conn.execute(
             "SELECT * FROM turns WHERE session_id = ? ORDER BY segment, turn_order", (session_id,)

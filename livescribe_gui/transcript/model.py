@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from livescribe_gui.streaming.events import SpeakersRevised, TurnUpdate, WordTiming
+from livescribe_gui.streaming.events import SpeakersRevised, Translation, TurnUpdate, WordTiming
 
 SPEECH_HEARD = "…"  # the live line while speech was heard but no word has arrived yet
 
@@ -26,6 +26,7 @@ class FinalTurn:
     words: tuple[WordTiming, ...] = ()
     speaker: str | None = None
     language: str | None = None
+    translation: str | None = None
 
 
 def speaker_display(label: str | None, names: dict[str, str]) -> str:
@@ -118,6 +119,14 @@ class Transcript:
                 changes.append(TurnReplaced(index, turn))
         return changes
 
+    def set_translation(self, translation: Translation) -> list[Change]:
+        """A final turn's translation arrived (any time after the turn, in any order)."""
+        index = self._index.get((translation.segment, translation.turn_order))
+        if index is None:
+            return []
+        self.turns[index] = dataclasses.replace(self.turns[index], translation=translation.text)
+        return [TurnReplaced(index, self.turns[index])]
+
     def rename_speaker(self, label: str, name: str) -> list[Change]:
         """Call speaker `label` `name` (empty: back to 'Speaker A') in this session."""
         if name.strip():
@@ -154,6 +163,7 @@ class Transcript:
         turn = self._final_from(update)
         if existing is not None:
             if turn.formatted and not self.turns[existing].formatted:
+                turn = dataclasses.replace(turn, translation=self.turns[existing].translation)
                 self.turns[existing] = turn
                 return [TurnReplaced(existing, turn)]
             return []
@@ -180,7 +190,7 @@ class Transcript:
         lines = [
             f"[{format_timestamp(t.start_ms)}] "
             + (f"{speaker_display(t.speaker, self.speaker_names)}: " if t.speaker else "")
-            + t.text
+            + t.text + (f"\n    → {t.translation}" if t.translation else "")
             for t in self.turns
         ]
         live = self._partial_change()

@@ -21,12 +21,12 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from livescribe_gui import paths
-from livescribe_gui.streaming.events import SpeakersRevised, WordTiming
+from livescribe_gui.streaming.events import SpeakersRevised, Translation, WordTiming
 from livescribe_gui.transcript.model import FinalTurn
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 PARTIAL_SAVE_INTERVAL = 1.0
 
 # Each step takes the database from version i to i + 1.
@@ -86,6 +86,32 @@ MIGRATIONS: list[str] = [
         name TEXT NOT NULL,
         PRIMARY KEY (session_id, label)
     );
+    """,
+    # 3 -> 4: each turn's translation, found by search too; the LLM that translated.
+    """
+    ALTER TABLE turns ADD COLUMN translation TEXT;
+    ALTER TABLE sessions ADD COLUMN translation_model TEXT NOT NULL DEFAULT '';
+    DROP TRIGGER turns_ai;
+    DROP TRIGGER turns_ad;
+    DROP TRIGGER turns_au;
+    DROP TABLE turns_fts;
+    CREATE VIRTUAL TABLE turns_fts USING fts5(text, translation, content='turns',
+                                              content_rowid='id');
+    INSERT INTO turns_fts(turns_fts) VALUES ('rebuild');
+    CREATE TRIGGER turns_ai AFTER INSERT ON turns BEGIN
+        INSERT INTO turns_fts(rowid, text, translation)
+        VALUES (new.id, new.text, new.translation);
+    END;
+    CREATE TRIGGER turns_ad AFTER DELETE ON turns BEGIN
+        INSERT INTO turns_fts(turns_fts, rowid, text, translation)
+        VALUES ('delete', old.id, old.text, old.translation);
+    END;
+    CREATE TRIGGER turns_au AFTER UPDATE ON turns BEGIN
+        INSERT INTO turns_fts(turns_fts, rowid, text, translation)
+        VALUES ('delete', old.id, old.text, old.translation);
+        INSERT INTO turns_fts(rowid, text, translation)
+        VALUES (new.id, new.text, new.translation);
+    END;
     """,
 ]
 
@@ -187,11 +213,13 @@ class StoreWriter:
         self._thread.start()
 
     # -- called from any thread -----------------------------------------------------------
-    def begin_session(self, *, device: str, speech_model: str) -> Future:
+    def begin_session(self, *, device: str, speech_model: str,
+                      translation_model: str = "") -> Future:
         def op(conn: sqlite3.Connection) -> int:
             cur = conn.execute(
-                "INSERT INTO sessions (started_at, device, speech_model) VALUES (?, ?, ?)",
-                (now_iso(), device, speech_model),
+                "INSERT INTO sessions (started_at, device, speech_model, translation_model) "
+                "VALUES (?, ?, ?, ?)",
+                (now_iso(), device, speech_model, translation_model),
             )
             return int(cur.lastrowid or 0)
         return self._submit(op)
@@ -242,6 +270,14 @@ class StoreWriter:
                     (item.speaker, words, session_id, revised.segment, item.turn_order))
             conn.execute("COMMIT")
         self._submit(op).result(timeout)
+
+    def save_translation(self, session_id: int, translation: Translation,
+                         timeout: float = 5.0) -> None:
+        """Store a final turn's translation (searchable from then on); waits for the commit."""
+        self._submit(lambda conn: conn.execute(
+            "UPDATE turns SET translation=? WHERE session_id=? AND segment=? AND turn_order=?",
+            (translation.text, session_id, translation.segment, translation.turn_order),
+        )).result(timeout)
 
     def name_speaker(self, session_id: int, label: str, name: str) -> Future:
         """Call speaker `label` `name` in this session; an empty name forgets it."""

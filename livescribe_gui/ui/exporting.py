@@ -33,7 +33,7 @@ def ask_export_path(parent: QWidget, suggested: str) -> tuple[Path, str] | None:
 
 
 def _export(database: Path | None, session: int | history.SessionTranscript, path: Path,
-            fmt: str) -> tuple[bool, str]:
+            fmt: str, subtitle_text: str) -> tuple[bool, str]:
     try:
         if isinstance(session, int):
             conn = store.connect(database)
@@ -45,7 +45,7 @@ def _export(database: Path | None, session: int | history.SessionTranscript, pat
             doc = session
         if doc is None:
             raise ExportError("That session no longer exists.")
-        export(doc, path, fmt)
+        export(doc, path, fmt, subtitle_text=subtitle_text)
     except ExportError as exc:
         return False, str(exc)
     except Exception:
@@ -60,13 +60,15 @@ class Exporter(QObject):
     def __init__(self, parent: QObject | None = None, *, database: Path | None = None):
         super().__init__(parent)
         self.database = database
+        self.subtitle_text = "original"  # SRT and WebVTT: original, translation or both
         self._calls = BackgroundCall(self, name="export")
         self._calls.done.connect(lambda outcome: self.finished.emit(*outcome))
 
     def export_session(self, session_id: int, path: Path, fmt: str) -> None:
-        database = self.database
-        self._calls.start(lambda: _export(database, session_id, path, fmt))
+        database, subtitles = self.database, self.subtitle_text
+        self._calls.start(lambda: _export(database, session_id, path, fmt, subtitles))
 
     def export_document(self, doc: history.SessionTranscript, path: Path, fmt: str) -> None:
         """A transcript that is only in memory (history is off)."""
-        self._calls.start(lambda: _export(None, doc, path, fmt))
+        subtitles = self.subtitle_text
+        self._calls.start(lambda: _export(None, doc, path, fmt, subtitles))

@@ -6,6 +6,7 @@ Closing while a session runs asks the worker to stop and finishes closing on its
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sys
 import time
@@ -41,7 +42,11 @@ from livescribe_gui.streaming.events import (
     StreamFailure,
     TurnUpdate,
 )
-from livescribe_gui.streaming.options import needs_new_session, streaming_options
+from livescribe_gui.streaming.options import (
+    StreamingOptions,
+    needs_new_session,
+    streaming_options,
+)
 from livescribe_gui.transcript.history import SessionSummary, SessionTranscript
 from livescribe_gui.transcript.model import Transcript, format_timestamp
 from livescribe_gui.transcript.store import StoreWriter, now_iso
@@ -86,6 +91,7 @@ class MainWindow(QMainWindow):
         self.exporter = Exporter(self)
         self.recording_id: int | None = None
         self.speech_model_override: str | None = None  # --model: this run only, not saved
+        self.translate_to_override: str | None = None  # --translate-to: this run only
         self._history_window: HistoryWindow | None = None
         self._closing = False
         self._stopping = False
@@ -219,6 +225,8 @@ class MainWindow(QMainWindow):
         c.speech_heard.connect(lambda at_ms: self.view.apply(self.transcript.speech_heard(at_ms)))
         c.speakers_revised.connect(
             lambda revised: self.view.apply(self.transcript.revise_speakers(revised)))
+        c.translation_received.connect(
+            lambda translation: self.view.apply(self.transcript.set_translation(translation)))
         c.service_warning.connect(
             lambda warning: self._set_status_note(f"AssemblyAI: {warning.text}"))
         c.failed.connect(self._on_failure)
@@ -307,7 +315,7 @@ class MainWindow(QMainWindow):
             device=device,
             api_key=key,
             host=streaming_host(self.settings),
-            options=streaming_options(self.settings, speech_model=self.speech_model_override),
+            options=self._options(self.settings),
             silence_hint_seconds=self.silence_hint_seconds,
             stall_seconds=self.stall_seconds,
             rollover_margin_seconds=self.rollover_margin_seconds,
@@ -391,6 +399,13 @@ class MainWindow(QMainWindow):
                                  "not saved", turns[0].text if turns else "")
         return SessionTranscript(summary, turns, speaker_names=dict(self.transcript.speaker_names))
 
+    def _options(self, settings: Settings) -> StreamingOptions:
+        """The recognition options of `settings`, with this run's command-line choices."""
+        options = streaming_options(settings, speech_model=self.speech_model_override)
+        if self.translate_to_override:
+            options = dataclasses.replace(options, translate_to=self.translate_to_override)
+        return options
+
     def apply_retention(self) -> None:
         """Keep N days: at start-up and every midnight while running."""
         if self.store is not None and self.settings.history == "days":
@@ -402,6 +417,7 @@ class MainWindow(QMainWindow):
     def open_history(self) -> None:
         if self._history_window is None:
             self._history_window = HistoryWindow(store=self.store)
+        self._history_window.exporter.subtitle_text = self.settings.subtitle_text
         self._history_window.reload()
         self._history_window.show()
         self._history_window.raise_()
@@ -426,9 +442,7 @@ class MainWindow(QMainWindow):
             keys, allow_file = self._keys, settings.key_in_file
             self._key_saver.start(lambda: keys.save(key, allow_file=allow_file))
         if self.controller.running:
-            model = self.speech_model_override
-            old = streaming_options(previous, speech_model=model)
-            new = streaming_options(settings, speech_model=model)
+            old, new = self._options(previous), self._options(settings)
             if old != new:
                 self.controller.update_options(new)
                 note = ("Applied now" + (", except the speech model and speaker labels, which "
@@ -438,12 +452,15 @@ class MainWindow(QMainWindow):
         if (previous.history, previous.history_days) != (settings.history,
                                                          settings.history_days):
             self.apply_retention()
-        display = ("show_timestamps", "font_size", "theme")
+        display = ("show_timestamps", "font_size", "theme", "translation_display",
+                   "subtitle_text")
         if any(getattr(previous, name) != getattr(settings, name) for name in display):
             self._apply_display()
 
     def _apply_display(self) -> None:
         apply_theme(self.settings.theme)
+        self.exporter.subtitle_text = self.settings.subtitle_text
+        self.view.translation_display = self.settings.translation_display
         self.view.show_timestamps = self.settings.show_timestamps
         self.view.set_text_size(self.settings.font_size)
         self.view.show_all(self.transcript.turns, self.transcript.live_line())

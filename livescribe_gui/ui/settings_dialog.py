@@ -37,7 +37,7 @@ from livescribe_gui.settings import (
 from livescribe_gui.streaming import speech_models
 from livescribe_gui.streaming.key_check import check_key
 from livescribe_gui.streaming.options import LIVE_OPTIONS, NEXT_SESSION_OPTIONS
-from livescribe_gui.streaming.speech_models import PII_POLICIES
+from livescribe_gui.streaming.speech_models import PII_POLICIES, TRANSLATION_LANGUAGES
 from livescribe_gui.ui.background import BackgroundCall
 
 
@@ -218,12 +218,38 @@ class SettingsDialog(QDialog):
                                        "separated by commas; empty: any the model knows.")
         self.languages_note = QLabel()
         self.languages_note.setWordWrap(True)
+        self.translate_combo = QComboBox()
+        self.translate_combo.setEditable(True)  # type a language's name to find it
+        self.translate_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.translate_combo.addItem("Off", "")
+        for code, name in sorted(TRANSLATION_LANGUAGES.items(), key=lambda item: item[1]):
+            self.translate_combo.addItem(f"{name} ({code})", code)
+        self.translate_combo.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+        self.translate_combo.completer().setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.translate_combo.setCurrentIndex(max(0, self.translate_combo.findData(s.translate_to)))
+        self.translation_display_combo = QComboBox()
+        self.translation_display_combo.addItem("Under the original", "both")
+        self.translation_display_combo.addItem("In place of the original", "only")
+        self.translation_display_combo.setCurrentIndex(
+            max(0, self.translation_display_combo.findData(s.translation_display)))
+        self.subtitle_text_combo = QComboBox()
+        for choice, label in (("original", "What was said"), ("translation", "The translation"),
+                              ("both", "Both, on two lines")):
+            self.subtitle_text_combo.addItem(label, choice)
+        self.subtitle_text_combo.setCurrentIndex(
+            max(0, self.subtitle_text_combo.findData(s.subtitle_text)))
+        self.translation_note = QLabel()
+        self.translation_note.setWordWrap(True)
         form = QFormLayout()
         form.addRow("", self.speakers_check)
         form.addRow("At most this many speakers", self.max_speakers_spin)
         form.addRow("Expected languages", self.languages_edit)
         form.addRow("", self.detect_language_check)
         form.addRow("", self.languages_note)
+        form.addRow("Translate to", self.translate_combo)
+        form.addRow("Show the translation", self.translation_display_combo)
+        form.addRow("Subtitles (SRT, WebVTT) hold", self.subtitle_text_combo)
+        form.addRow("", self.translation_note)
         return self._page(form)
 
     def _audio_tab(self) -> QWidget:
@@ -319,8 +345,19 @@ class SettingsDialog(QDialog):
         self.format_check.setEnabled(not model.formats_itself)
         self.format_check.setToolTip("This model always punctuates and capitalises finished "
                                      "turns." if model.formats_itself else "")
+        for widget in (self.translate_combo, self.translation_display_combo):
+            widget.setEnabled(model.translation)
+        self.translation_note.setText(
+            "Translation is billed separately by AssemblyAI (LLM Gateway)."
+            if model.translation else
+            needs("translation", "Live translation") + " Translation is billed separately.")
         for note in (self.prompt_note, self.mode_note, self.languages_note):
             note.setVisible(bool(note.text()))
+
+    def translate_to(self) -> str:
+        """The chosen language's code; a typed name that matches none means off."""
+        index = self.translate_combo.findText(self.translate_combo.currentText())
+        return self.translate_combo.itemData(index) or "" if index >= 0 else ""
 
     def language_codes(self) -> list[str]:
         return [c.strip().lower() for c in self.languages_edit.text().replace(" ", ",").split(",")
@@ -427,6 +464,9 @@ class SettingsDialog(QDialog):
             redact_pii=self.redact_check.isChecked(),
             redact_pii_policies=self.redact_policies(),
             redact_pii_sub=self.redact_sub_combo.currentData(),
+            translate_to=self.translate_to(),
+            translation_display=self.translation_display_combo.currentData(),
+            subtitle_text=self.subtitle_text_combo.currentData(),
             history=self.history_combo.currentData(),
             history_days=self.history_days_spin.value(),
             inactivity_timeout_s=max(5, self.inactivity_spin.value())

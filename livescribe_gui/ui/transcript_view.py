@@ -44,6 +44,7 @@ class TranscriptView(QPlainTextEdit):
         self._following = True
         self._scrolling_to_tail = False
         self.speaker_names: dict[str, str] = {}  # names given to speakers in this session
+        self.translation_display = "both"  # or "only": the translation in place of the text
         bar = self.verticalScrollBar()
         bar.rangeChanged.connect(self._on_range_changed)
         bar.valueChanged.connect(self._on_scrolled)
@@ -82,6 +83,9 @@ class TranscriptView(QPlainTextEdit):
         self.time_format.setFontStyleHint(QFont.StyleHint.Monospace)
         self.speaker_format = QTextCharFormat(self.final_format)
         self.speaker_format.setFontWeight(QFont.Weight.DemiBold)
+        self.translation_format = QTextCharFormat()
+        self.translation_format.setForeground(self.palette().color(QPalette.ColorRole.Link))
+        self.translation_format.setFontItalic(True)
         self.partial_format = QTextCharFormat()
         partial = QColor(text_color)
         partial.setAlphaF(0.5)
@@ -193,7 +197,12 @@ class TranscriptView(QPlainTextEdit):
         if turn.speaker:
             cursor.insertText(f"{speaker_display(turn.speaker, self.speaker_names)}: ",
                               self.speaker_format)
-        cursor.insertText(turn.text, self.final_format)
+        if turn.translation and self.translation_display == "only":
+            cursor.insertText(turn.translation, self.final_format)
+        else:
+            cursor.insertText(turn.text, self.final_format)
+            if turn.translation:  # under the original, in the same block
+                cursor.insertText("\u2028" + turn.translation, self.translation_format)
         cursor.endEditBlock()
 
     def _append_block(self) -> int:
