@@ -28,6 +28,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="preselect the first input whose name contains NAME (case-insensitive)",
     )
     parser.add_argument("--start", action="store_true", help="start listening at launch")
+    parser.add_argument("--captions", action="store_true", help="open the captions window")
     parser.add_argument("--model", metavar="NAME",
                         help="use this speech model for this run (e.g. u3-rt-pro)")
     parser.add_argument("--translate-to", metavar="LANG",
@@ -218,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     startup.done.connect(ready)
     startup.start(lambda: (keys.load(), list_input_devices())[1])
     window.show()
+    if args.captions or loaded.settings.captions_open:
+        window.show_captions(True)
     QTimer.singleShot(0, lambda: log.info("main window shown"))
     code = app.exec()
     window.preview.wait(2.0)

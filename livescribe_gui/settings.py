@@ -85,6 +85,9 @@ class Settings:
     translation_display: str = "both"  # "both" (translation under the original) or "only"
     subtitle_text: str = "original"  # in SRT/WebVTT exports: "original", "translation", "both"
     translation_llm: str = TRANSLATION_LLM
+    captions_style: dict[str, Any] = field(default_factory=dict)  # CaptionStyle fields
+    captions_geometry: str = ""
+    captions_open: bool = False
     history: str = "all"  # "all", "days" (keep history_days days) or "none" (never on disk)
     history_days: int = 30
     show_timestamps: bool = True

@@ -12,7 +12,7 @@ import sys
 import time
 from datetime import date, datetime, timedelta
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -48,10 +48,11 @@ from livescribe_gui.streaming.options import (
     streaming_options,
 )
 from livescribe_gui.transcript.history import SessionSummary, SessionTranscript
-from livescribe_gui.transcript.model import Transcript, format_timestamp
+from livescribe_gui.transcript.model import Transcript, TurnAdded, format_timestamp
 from livescribe_gui.transcript.store import StoreWriter, now_iso
 from livescribe_gui.ui.about_dialog import AboutDialog
 from livescribe_gui.ui.background import BackgroundCall
+from livescribe_gui.ui.captions_window import CaptionsWindow, caption_style
 from livescribe_gui.ui.device_picker import DevicePicker
 from livescribe_gui.ui.exporting import Exporter, ask_export_path
 from livescribe_gui.ui.history_window import HistoryWindow
@@ -93,6 +94,7 @@ class MainWindow(QMainWindow):
         self.speech_model_override: str | None = None  # --model: this run only, not saved
         self.translate_to_override: str | None = None  # --translate-to: this run only
         self._history_window: HistoryWindow | None = None
+        self.captions: CaptionsWindow | None = None
         self._closing = False
         self._stopping = False
         self._listening_since: float | None = None
@@ -208,6 +210,17 @@ class MainWindow(QMainWindow):
         for action in (self.toggle_action, self.refresh_action, self.speakers_action):
             session_menu.addAction(action)
             self.addAction(action)
+        view_menu = self.menuBar().addMenu("&View")
+        self.captions_action = QAction("&Captions window", self, checkable=True)
+        self.captions_action.setShortcut(QKeySequence("Ctrl+K"))
+        self.captions_action.toggled.connect(self.show_captions)
+        self.click_through_action = QAction("Captions &click-through", self, checkable=True)
+        self.click_through_action.setShortcut(QKeySequence("Ctrl+Shift+K"))
+        self.click_through_action.setToolTip("Clicks on the captions go to the window below")
+        self.click_through_action.toggled.connect(self._set_click_through)
+        for action in (self.captions_action, self.click_through_action):
+            view_menu.addAction(action)
+            self.addAction(action)
         help_menu = self.menuBar().addMenu("&Help")
         self.diagnostics_action = QAction("Copy &diagnostics", self)
         self.diagnostics_action.triggered.connect(self.copy_diagnostics)
@@ -222,11 +235,11 @@ class MainWindow(QMainWindow):
         c.connecting.connect(lambda: self._set_status("Connecting to AssemblyAI…"))
         c.session_started.connect(self._on_session_started)
         c.turn_received.connect(self._on_turn)
-        c.speech_heard.connect(lambda at_ms: self.view.apply(self.transcript.speech_heard(at_ms)))
+        c.speech_heard.connect(lambda at_ms: self._show(self.transcript.speech_heard(at_ms)))
         c.speakers_revised.connect(
-            lambda revised: self.view.apply(self.transcript.revise_speakers(revised)))
+            lambda revised: self._show(self.transcript.revise_speakers(revised)))
         c.translation_received.connect(
-            lambda translation: self.view.apply(self.transcript.set_translation(translation)))
+            lambda translation: self._show(self.transcript.set_translation(translation)))
         c.service_warning.connect(
             lambda warning: self._set_status_note(f"AssemblyAI: {warning.text}"))
         c.failed.connect(self._on_failure)
@@ -310,6 +323,8 @@ class MainWindow(QMainWindow):
         self.transcript = Transcript()
         self.view.speaker_names = self.transcript.speaker_names
         self.view.clear_transcript()
+        if self.captions is not None:
+            self.captions.clear()
         self.recording_id = None
         config = SessionConfig(
             device=device,
@@ -336,9 +351,64 @@ class MainWindow(QMainWindow):
         self._set_status("Stopping… waiting for the last words.")
         self.controller.stop()
 
+    def _show(self, changes: list) -> None:
+        """Transcript changes go to every view of the live text."""
+        self.view.apply(changes)
+        if self.captions is not None:
+            self.captions.apply(changes)
+
+    def show_captions(self, on: bool = True) -> None:
+        """View → Captions window: the live text on top of everything, remembered."""
+        if self.captions_action.isChecked() != on:
+            self.captions_action.setChecked(on)  # comes back here through `toggled`
+            return
+        if on and self.captions is None:
+            self.captions = CaptionsWindow(caption_style(self.settings.captions_style))
+            self.captions.lines.speaker_names = self.transcript.speaker_names
+            self.captions.restore(self.settings.captions_geometry)
+            self.captions.style_changed.connect(self._remember_captions)
+            self.captions.click_through_changed.connect(self.click_through_action.setChecked)
+            self.captions.destroyed.connect(lambda: setattr(self, "captions", None))
+            self.captions.installEventFilter(self)
+            self.captions.apply([TurnAdded(i, t) for i, t in enumerate(self.transcript.turns)]
+                                + [self.transcript.live_line()])
+            if QGuiApplication.platformName().startswith("wayland"):
+                self._set_status_note("This desktop may not keep the captions window above "
+                                      "others; it works as a normal window here.")
+        if on and self.captions is not None:
+            self.captions.show()
+            self.captions.raise_()
+        elif not on and self.captions is not None:
+            self.captions.close()
+        self._remember_captions()
+
+    def _set_click_through(self, on: bool) -> None:
+        if on and self.captions is None:
+            self.show_captions(True)
+        if self.captions is not None:
+            self.captions.set_click_through(on)
+
+    def _remember_captions(self, *_args: object) -> None:
+        captions = self.captions
+        changes: dict = {"captions_open": captions is not None and captions.isVisible()}
+        if captions is not None:
+            changes.update(captions_style=dataclasses.asdict(captions.style_),
+                           captions_geometry=captions.saved_geometry())
+        self.settings = self.settings.replace(**changes)
+        self._writer.save(self.settings)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: ANN001, N802 (Qt override)
+        """The captions window closed by itself (its menu, the window system)."""
+        if watched is self.captions and event.type() == QEvent.Type.Close:
+            self.captions_action.blockSignals(True)
+            self.captions_action.setChecked(False)
+            self.captions_action.blockSignals(False)
+            QTimer.singleShot(0, self._remember_captions)
+        return super().eventFilter(watched, event)
+
     def rename_speaker(self, label: str, name: str) -> None:
         """Call speaker `label` `name` in this session: on screen, in the store, in exports."""
-        self.view.apply(self.transcript.rename_speaker(label, name))
+        self._show(self.transcript.rename_speaker(label, name))
         if self.store is not None and self.recording_id is not None:
             self.store.name_speaker(self.recording_id, label, name)
 
@@ -491,7 +561,7 @@ class MainWindow(QMainWindow):
             self._show_listening()
 
     def _on_reconnecting(self, reconnecting: Reconnecting) -> None:
-        self.view.apply(self.transcript.drop_partial())
+        self._show(self.transcript.drop_partial())
         self._reconnect = (reconnecting, time.monotonic() + reconnecting.delay_seconds)
         self._elapsed_timer.start()
         self._show_listening()
@@ -501,7 +571,7 @@ class MainWindow(QMainWindow):
         self._show_listening()
 
     def _on_turn(self, update: TurnUpdate) -> None:
-        self.view.apply(self.transcript.apply(update))
+        self._show(self.transcript.apply(update))
         if update.end_of_turn:
             log.debug("final turn %d of segment %d shown", update.turn_order, update.segment)
 
@@ -639,6 +709,14 @@ class MainWindow(QMainWindow):
             return
         geometry = bytes(self.saveGeometry().toBase64().data()).decode()
         self.settings = self.settings.replace(window_geometry=geometry)
+        if self.captions is not None:
+            self.settings = self.settings.replace(
+                captions_geometry=self.captions.saved_geometry(),
+                captions_open=self.captions.isVisible())
+            self.captions.removeEventFilter(self)
+            self.captions.close()
+            self.captions.deleteLater()
+            self.captions = None
         self._writer.save(self.settings)
         if self._history_window is not None:
             self._history_window.close()
