@@ -79,13 +79,20 @@ def close_window(app: QApplication, window) -> None:  # noqa: ANN001
     window.preview.wait(5)
 
 
-def server_to_screen(app: PaintClock, home: Path, seconds: float) -> list[Result]:
+def server_to_screen(app: PaintClock, home: Path, seconds: float, *,
+                     captions: bool = False) -> list[Result]:
     """Turns at 20 per second (one word every 50 ms); each Turn message's send time at the
-    stand-in, to the end of the first paint of the view after the app applied it."""
+    stand-in, to the end of the first paint of the view (or the captions window) after the
+    app applied it."""
     received: list[tuple[tuple, float]] = []
+    name = "Server to captions" if captions else "Server to screen"
     with standin(ms_per_word=50, turns=4000, words=6) as server:
         window = open_window(server, home)
-        app.watched = window.view.viewport()
+        if captions:
+            window.show_captions(True)
+            app.watched = window.captions
+        else:
+            app.watched = window.view.viewport()
         app.painted.clear()
 
         def note(update: TurnUpdate) -> None:
@@ -114,9 +121,9 @@ def server_to_screen(app: PaintClock, home: Path, seconds: float) -> list[Result
     rate = len(received) / seconds
     p50, p99 = percentile(latencies, 50), percentile(latencies, 99)
     return [
-        Result("Server to screen", f"median, Turn sent → painted ({rate:.0f} Turns/s, "
+        Result(name, f"median, Turn sent → painted ({rate:.0f} Turns/s, "
                f"{len(latencies)} measured)", p50, "ms"),
-        Result("Server to screen", "p99", p99, "ms", target="< 16 ms (one frame)", met=p99 < 16),
+        Result(name, "p99", p99, "ms", target="< 16 ms (one frame)", met=p99 < 16),
     ]
 
 
@@ -195,6 +202,59 @@ def _update_cost(app: QApplication, finals: int, repeats: int) -> tuple[float, f
     return ours, baseline
 
 
+def _captions_update_cost(app: QApplication, finals: int, repeats: int) -> float:
+    """ms per growing-turn update (applied and painted) in the captions window with
+    `finals` turns behind it."""
+    from livescribe_gui.ui.captions_window import CaptionsWindow
+
+    window = CaptionsWindow()
+    window.resize(900, 150)
+    window.show()
+    window.apply([TurnAdded(i, _final(i)) for i in range(finals)])
+    app.processEvents()
+    words = "and the growing turn keeps on getting longer".split()
+    start = time.perf_counter()
+    for i in range(repeats):
+        window.apply([PartialChanged(" ".join(words[: 1 + i % len(words)]), finals * 5000)])
+        window.repaint()
+    cost = (time.perf_counter() - start) * 1000 / repeats
+    window.close()
+    return cost
+
+
+def _translation_update_cost(app: QApplication, finals: int) -> float:
+    """ms to show one turn's translation (applied and painted) with `finals` turns in view."""
+    from livescribe_gui.streaming.events import Translation
+    from livescribe_gui.transcript.model import Transcript
+
+    transcript, view = Transcript(), TranscriptView()
+    view.resize(800, 500)
+    view.show()
+    for i in range(finals):
+        view.apply(transcript.apply(TurnUpdate(i, _final(i).text, True, True, (
+            WordTiming("x", i * 5000, i * 5000 + 400, 0.9, True),))))
+    app.processEvents()
+    start = time.perf_counter()
+    for i in range(finals - 200, finals):
+        view.apply(transcript.set_translation(Translation(0, i, f"Traducción del turno {i}.")))
+        view.viewport().repaint()
+    cost = (time.perf_counter() - start) * 1000 / 200
+    view.close()
+    return cost
+
+
+def captions_and_translation(app: QApplication) -> list[Result]:
+    few, many = _captions_update_cost(app, 10, 300), _captions_update_cost(app, 10_000, 300)
+    translation = _translation_update_cost(app, 1000)
+    return [
+        Result("Captions window", "one growing-turn update, 10 turns behind", few, "ms"),
+        Result("Captions window", "one growing-turn update, 10,000 turns behind", many, "ms",
+               few, "10 turns behind", "≤ 1.5× (O(1) per update)", many <= 1.5 * few),
+        Result("Translation", "one translation shown, 1,000 turns in view", translation, "ms",
+               target="< 16 ms (one block update)", met=translation < 16),
+    ]
+
+
 def long_sessions(app: QApplication) -> list[Result]:
     costs = {n: _update_cost(app, n, 300) for n in (10, 1000, 10_000)}
     results = []
@@ -253,6 +313,8 @@ def measure_app(home: Path, *, full: bool) -> list[Result]:
     app = QApplication.instance() or PaintClock(["benchmarks", "-platform", "offscreen"])
     assert isinstance(app, PaintClock)
     results = server_to_screen(app, home / "screen", 30 if full else 8)
+    results += server_to_screen(app, home / "captions", 30 if full else 8, captions=True)
+    results += captions_and_translation(app)
     results += start_to_first_audio(app, home / "start", 10 if full else 3)
     results += long_sessions(app)
     results += three_hours(app, home / "memory", 1.0 if full else 0.1)
