@@ -138,23 +138,29 @@ def connect(path: Path | None = None) -> sqlite3.Connection:
 
 
 def migrate(conn: sqlite3.Connection) -> None:
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version > SCHEMA_VERSION:
-        raise RuntimeError(
-            f"The transcript database is from a newer LiveScribe (schema {version}); "
-            "update LiveScribe to open it."
-        )
-    for target in range(version + 1, SCHEMA_VERSION + 1):
+    """Bring the schema up to date, one step per transaction. The version is read inside the
+    write transaction, so two connections opening at once (the writer thread and a history
+    window) never both run the same step."""
+    while True:
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for statement in _statements(MIGRATIONS[target - 1]):
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise RuntimeError(
+                    f"The transcript database is from a newer LiveScribe (schema {version}); "
+                    "update LiveScribe to open it."
+                )
+            if version == SCHEMA_VERSION:
+                conn.execute("COMMIT")
+                return
+            for statement in _statements(MIGRATIONS[version]):
                 conn.execute(statement)
-            conn.execute(f"PRAGMA user_version={target}")
+            conn.execute(f"PRAGMA user_version={version + 1}")
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-        log.info("transcript database migrated to schema %d", target)
+        log.info("transcript database migrated to schema %d", version + 1)
 
 
 def _statements(script: str) -> list[str]:
