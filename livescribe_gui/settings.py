@@ -51,7 +51,7 @@ PII_SUBSTITUTIONS = ("", "hash", "entity_name")
 MAX_PROMPT_CHARS = 10_000
 MAX_KEYTERMS = 100
 MAX_KEYTERM_CHARS = 50
-THEMES = ("system", "light", "dark")
+THEMES = ("system", "light", "dark", "high-contrast")
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,7 @@ class Settings:
     show_timestamps: bool = True
     font_size: int = 0  # 0: the system's size, enlarged a little
     theme: str = "system"
+    announce_turns: bool = True  # screen readers hear each finished turn
     key_in_file: bool = False  # opted in to a private file where no keyring exists
     window_geometry: str = ""
     # Keys this version does not know (from a newer one, or a hand edit): kept, never used.

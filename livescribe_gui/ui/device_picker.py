@@ -20,7 +20,7 @@ class DevicePicker(QComboBox):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setMinimumContentsLength(28)
+        self.setMinimumContentsLength(12)  # shrinks in a narrow window; the list is wide
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setToolTip(
             "The microphone or sound source to transcribe. "

@@ -8,6 +8,7 @@ import html
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
@@ -62,8 +63,13 @@ class HistoryWindow(QWidget):
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText("Search every transcript…")
         self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setAccessibleName("Search transcripts")
+        clear = self.search_edit.findChild(QAction, "_q_qlineeditclearaction")
+        if clear is not None:
+            clear.setText("Clear the search")
         self.search_edit.textChanged.connect(self.reload)
         self.results = QListWidget()
+        self.results.setAccessibleName("Sessions")
         self.results.setWordWrap(True)
         self.results.currentItemChanged.connect(self._on_selected)
         left = QWidget()
@@ -86,6 +92,13 @@ class HistoryWindow(QWidget):
         for button in (self.rename_button, self.delete_button, self.export_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        for keys, slot in ((("Esc", "Ctrl+W"), self.close),
+                           (("Ctrl+F",), self._focus_search),
+                           (("Del",), self.delete_current), (("F2",), self.rename_current)):
+            action = QAction(self)
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.triggered.connect(slot)
+            self.addAction(action)
         self.delete_all_button = QPushButton("Delete all history…")
         self.delete_all_button.clicked.connect(self.delete_all_asking)
         buttons.addWidget(self.delete_all_button)
@@ -205,6 +218,15 @@ class HistoryWindow(QWidget):
     def delete(self, session_id: int) -> None:
         if self._store is not None:
             self._store.delete(session_id).add_done_callback(lambda _: self.changed.emit())
+
+    def _focus_search(self) -> None:
+        self.search_edit.setFocus()
+        self.search_edit.selectAll()
+
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802 (Qt override)
+        super().showEvent(event)
+        self.activateWindow()
+        self._focus_search()
 
     def delete_all_asking(self) -> None:
         answer = QMessageBox.question(

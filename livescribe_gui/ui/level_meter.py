@@ -13,6 +13,7 @@ class LevelMeter(QProgressBar):
         self.setRange(int(FLOOR_DB), 0)
         self.setTextVisible(False)
         self.setFixedWidth(120)
+        self.setAccessibleName("Input level")
         self.setMaximumHeight(12)
         self.set_level(FLOOR_DB)
 

@@ -48,9 +48,15 @@ from livescribe_gui.streaming.options import (
     streaming_options,
 )
 from livescribe_gui.transcript.history import SessionSummary, SessionTranscript
-from livescribe_gui.transcript.model import Transcript, TurnAdded, format_timestamp
+from livescribe_gui.transcript.model import (
+    Transcript,
+    TurnAdded,
+    format_timestamp,
+    speaker_display,
+)
 from livescribe_gui.transcript.store import StoreWriter, now_iso
 from livescribe_gui.ui.about_dialog import AboutDialog
+from livescribe_gui.ui.accessibility import Announcer
 from livescribe_gui.ui.background import BackgroundCall
 from livescribe_gui.ui.captions_window import CaptionsWindow, caption_style
 from livescribe_gui.ui.device_picker import DevicePicker
@@ -94,6 +100,7 @@ class MainWindow(QMainWindow):
         self.speech_model_override: str | None = None  # --model: this run only, not saved
         self.translate_to_override: str | None = None  # --translate-to: this run only
         self._history_window: HistoryWindow | None = None
+        self.announcer = Announcer(self)
         self.captions: CaptionsWindow | None = None
         self._closing = False
         self._stopping = False
@@ -137,16 +144,20 @@ class MainWindow(QMainWindow):
         self.device_combo = DevicePicker()
         self.device_combo.about_to_open.connect(self.refresh_devices)
         self.device_combo.currentIndexChanged.connect(self._restart_preview)
+        self.device_combo.setAccessibleName("Input")
         self.refresh_button = QToolButton()
         self.refresh_button.setText("↻")
+        self.refresh_button.setAccessibleName("Refresh inputs")
         self.refresh_button.setToolTip("Look for inputs connected since LiveScribe started (F5)")
         self.refresh_button.clicked.connect(self.refresh_devices)
         self.level_meter = LevelMeter()
         self.start_button = QPushButton("Start")
         self.start_button.setDefault(True)
-        self.start_button.setMinimumWidth(96)
+        self.start_button.setMinimumWidth(self.start_button.fontMetrics().horizontalAdvance(
+            "  Start  ") + 24)  # Start and Stop take the same room
         self.start_button.clicked.connect(self.toggle_session)
         self.copy_button = QPushButton("Copy transcript")
+        self.copy_button.setMinimumWidth(self.copy_button.sizeHint().width())
         self.copy_button.clicked.connect(self.copy_transcript)
 
         bar = QHBoxLayout()
@@ -171,6 +182,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.status_label = QLabel()
+        self.status_label.setAccessibleName("Status")
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         self.status_label.setWordWrap(True)
         self.statusBar().addWidget(self.status_label, 1)
@@ -218,7 +230,18 @@ class MainWindow(QMainWindow):
         self.click_through_action.setShortcut(QKeySequence("Ctrl+Shift+K"))
         self.click_through_action.setToolTip("Clicks on the captions go to the window below")
         self.click_through_action.toggled.connect(self._set_click_through)
-        for action in (self.captions_action, self.click_through_action):
+        view_menu.addSeparator()
+        self.zoom_in_action = QAction("Zoom &in", self)
+        self.zoom_in_action.setShortcuts([QKeySequence("Ctrl+="), QKeySequence("Ctrl++")])
+        self.zoom_in_action.triggered.connect(lambda: self.zoom(+2))
+        self.zoom_out_action = QAction("Zoom &out", self)
+        self.zoom_out_action.setShortcut(QKeySequence("Ctrl+-"))
+        self.zoom_out_action.triggered.connect(lambda: self.zoom(-2))
+        self.zoom_reset_action = QAction("&Actual size", self)
+        self.zoom_reset_action.setShortcut(QKeySequence("Ctrl+0"))
+        self.zoom_reset_action.triggered.connect(lambda: self.zoom(0))
+        for action in (self.captions_action, self.click_through_action, self.zoom_in_action,
+                       self.zoom_out_action, self.zoom_reset_action):
             view_menu.addAction(action)
             self.addAction(action)
         help_menu = self.menuBar().addMenu("&Help")
@@ -305,7 +328,7 @@ class MainWindow(QMainWindow):
                 "No API key yet. Open Settings (Ctrl+,) and paste your AssemblyAI key, "
                 f"or set {ENV_VAR} before starting LiveScribe."
             )
-            self.open_settings()
+            self.open_settings(focus_key=True)
             return
         self.settings = self.settings.replace(
             device_name=device.name, device_host_api=device.host_api
@@ -350,6 +373,16 @@ class MainWindow(QMainWindow):
         self.start_button.setEnabled(False)
         self._set_status("Stopping… waiting for the last words.")
         self.controller.stop()
+
+    def zoom(self, step: int) -> None:
+        """Ctrl+= / Ctrl+- change the transcript's text size (8-72 pt); Ctrl+0 goes back to
+        the system's size. Remembered, and History follows."""
+        if step == 0:
+            size = 0
+        else:
+            current = self.settings.font_size or round(self.view.font().pointSizeF())
+            size = max(8, min(72, current + step))
+        self.apply_settings(self.settings.replace(font_size=size))
 
     def _show(self, changes: list) -> None:
         """Transcript changes go to every view of the live text."""
@@ -488,12 +521,15 @@ class MainWindow(QMainWindow):
         if self._history_window is None:
             self._history_window = HistoryWindow(store=self.store)
         self._history_window.exporter.subtitle_text = self.settings.subtitle_text
+        self._history_window.view.set_text_size(self.settings.font_size)
         self._history_window.reload()
         self._history_window.show()
         self._history_window.raise_()
 
-    def open_settings(self) -> SettingsDialog:
+    def open_settings(self, *, focus_key: bool = False) -> SettingsDialog:
         dialog = SettingsDialog(self.settings, self._keys, self)
+        if focus_key:
+            QTimer.singleShot(0, dialog.focus_key)
         dialog.accepted.connect(
             lambda: self.apply_settings(dialog.result_settings(), key=dialog.entered_key())
         )
@@ -571,9 +607,16 @@ class MainWindow(QMainWindow):
         self._show_listening()
 
     def _on_turn(self, update: TurnUpdate) -> None:
-        self._show(self.transcript.apply(update))
+        changes = self.transcript.apply(update)
+        self._show(changes)
         if update.end_of_turn:
             log.debug("final turn %d of segment %d shown", update.turn_order, update.segment)
+        added = [c.turn for c in changes if isinstance(c, TurnAdded)]
+        if added and self.settings.announce_turns:  # once per turn, never a partial
+            turn = added[-1]
+            speaker = speaker_display(turn.speaker, self.transcript.speaker_names)
+            self.announcer.announce(self.view, f"{speaker}: {turn.text}" if speaker
+                                    else turn.text)
 
     def _on_key_saved(self, where: str) -> None:
         notes = {

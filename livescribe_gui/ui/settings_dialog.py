@@ -40,6 +40,8 @@ from livescribe_gui.streaming.options import LIVE_OPTIONS, NEXT_SESSION_OPTIONS
 from livescribe_gui.streaming.speech_models import PII_POLICIES, TRANSLATION_LANGUAGES
 from livescribe_gui.ui.background import BackgroundCall
 
+SYSTEM_SIZE = 7  # the font box's lowest step stands for "the system's size"
+
 
 class SettingsDialog(QDialog):
     def __init__(self, settings: Settings, keys: ApiKeyStore, parent: QWidget | None = None):
@@ -49,7 +51,8 @@ class SettingsDialog(QDialog):
         self._keys = keys
         self._key_test = BackgroundCall(self, name="key-test")
         self._key_test.done.connect(self._show_key_result)
-        tabs = QTabWidget()
+        tabs = self.tabs = QTabWidget()
+        tabs.setAccessibleName("Settings sections")
         tabs.addTab(self._account_tab(), "Account")
         tabs.addTab(self._recognition_tab(), "Recognition")
         tabs.addTab(self._speakers_tab(), "Speakers && languages")
@@ -74,7 +77,9 @@ class SettingsDialog(QDialog):
         self.key_edit = QLineEdit()
         self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.key_edit.setPlaceholderText("Paste your AssemblyAI API key")
+        self.key_edit.setAccessibleName("AssemblyAI API key")
         self.show_key = QPushButton("Show")
+        self.show_key.setAccessibleName("Show the key")
         self.show_key.setCheckable(True)
         self.show_key.toggled.connect(self._toggle_key_visible)
         self.test_key_button = QPushButton("Test key")
@@ -100,6 +105,7 @@ class SettingsDialog(QDialog):
                      "this run only, unless you save it in a file only you can read.")
         self.key_where = QLabel(f'{where} Get a key at <a href="{KEYS_URL}">assemblyai.com</a>.')
         self.key_where.setOpenExternalLinks(True)
+        self.key_where.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.key_where.setWordWrap(True)
         self.key_result = QLabel()
         self.key_result.setWordWrap(True)
@@ -135,12 +141,14 @@ class SettingsDialog(QDialog):
             "What the conversation is about and how to write it, e.g. “A product meeting; "
             "spell product names as on our website.”")
         self.prompt_edit.setMaximumHeight(70)
+        self.prompt_edit.setTabChangesFocus(True)
         self.prompt_note = QLabel()
         self.prompt_note.setWordWrap(True)
 
         self.keyterms_edit = QPlainTextEdit("\n".join(s.keyterms))
         self.keyterms_edit.setPlaceholderText("Names and jargon to listen for, one per line")
         self.keyterms_edit.setMaximumHeight(90)
+        self.keyterms_edit.setTabChangesFocus(True)  # Tab leaves; Ctrl+Tab inserts one
         self.keyterms_edit.textChanged.connect(self._validate)
         self.keyterms_problem = QLabel()
         self.keyterms_problem.setWordWrap(True)
@@ -373,31 +381,65 @@ class SettingsDialog(QDialog):
         self.timestamps_check = QCheckBox("Show time stamps")
         self.timestamps_check.setChecked(s.show_timestamps)
         self.font_spin = QSpinBox()
-        self.font_spin.setRange(0, 48)
+        self.font_spin.setRange(SYSTEM_SIZE, 72)  # 8-72 pt; the lowest step is "System size"
         self.font_spin.setSpecialValueText("System size")
         self.font_spin.setSuffix(" pt")
-        self.font_spin.setValue(s.font_size)
+        self.font_spin.setValue(s.font_size or SYSTEM_SIZE)
+        self.announce_check = QCheckBox("Screen readers announce each finished turn")
+        self.announce_check.setChecked(s.announce_turns)
         self.theme_combo = QComboBox()
         for theme in THEMES:
-            self.theme_combo.addItem(theme.capitalize(), theme)
+            self.theme_combo.addItem(theme.replace("-", " ").capitalize(), theme)
         self.theme_combo.setCurrentIndex(max(0, self.theme_combo.findData(s.theme)))
         form = QFormLayout()
         form.addRow("", self.timestamps_check)
-        form.addRow("Transcript text size", self.font_spin)
+        form.addRow("Transcript text &size", self.font_spin)
+        form.addRow("", self.announce_check)
         form.addRow("Colours", self.theme_combo)
         return self._page(form)
 
     @staticmethod
     def _page(form: QFormLayout) -> QWidget:
+        """A tab: each field is named for screen readers by its label, and each label gets
+        an Alt+letter mnemonic."""
+        used: set[str] = set()
+        for row in range(form.rowCount()):
+            label_item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            field_item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            label = label_item.widget() if label_item else None
+            field = field_item.widget() if field_item else None
+            if not isinstance(label, QLabel) or field is None or not label.text().strip():
+                continue
+            text = label.text().replace("&", "").strip()
+            if not field.accessibleName():
+                field.setAccessibleName(text)
+            if "&" in label.text():
+                used.add(label.text()[label.text().index("&") + 1].lower())
+                continue
+            key = next((c for c in text if c.isalpha() and c.lower() not in used), None)
+            if key is not None:
+                used.add(key.lower())
+                at = text.index(key)
+                label.setText(label.text()[:label.text().index(text)] + text[:at] + "&"
+                              + text[at:])
         page = QWidget()
         page.setLayout(form)
         return page
+
+    def link_labels(self) -> list[QLabel]:
+        return [label for label in self.findChildren(QLabel) if "<a " in label.text()]
+
+    def focus_key(self) -> None:
+        """Opened because the key is missing: straight to the key field."""
+        self.tabs.setCurrentIndex(0)
+        self.key_edit.setFocus()
 
     # -- behaviour --------------------------------------------------------------------------
     def _toggle_key_visible(self, visible: bool) -> None:
         mode = QLineEdit.EchoMode.Normal if visible else QLineEdit.EchoMode.Password
         self.key_edit.setEchoMode(mode)
         self.show_key.setText("Hide" if visible else "Show")
+        self.show_key.setAccessibleName("Hide the key" if visible else "Show the key")
 
     def _turn_preset_changed(self) -> None:
         preset = self.turn_combo.currentData()
@@ -472,7 +514,8 @@ class SettingsDialog(QDialog):
             inactivity_timeout_s=max(5, self.inactivity_spin.value())
             if self.inactivity_spin.value() else 0,
             show_timestamps=self.timestamps_check.isChecked(),
-            font_size=self.font_spin.value(),
+            font_size=0 if self.font_spin.value() == SYSTEM_SIZE else self.font_spin.value(),
+            announce_turns=self.announce_check.isChecked(),
             theme=self.theme_combo.currentData(),
             key_in_file=self.key_file_check.isChecked() and not keyring_available(),
         )

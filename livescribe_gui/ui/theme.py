@@ -1,5 +1,6 @@
-"""Light, dark or the system's colours. Some platforms (X11, offscreen) ignore a request for
-a colour scheme; there the palette is set here, so "dark" always looks dark."""
+"""Light, dark, high contrast or the system's colours. Some platforms (X11, offscreen)
+ignore a request for a colour scheme; there the palette is set here, so "dark" always looks
+dark."""
 
 from __future__ import annotations
 
@@ -27,6 +28,34 @@ _DARK = {
 }
 
 
+_HIGH_CONTRAST = {
+    QPalette.ColorRole.Window: "#000000",
+    QPalette.ColorRole.WindowText: "#ffffff",
+    QPalette.ColorRole.Base: "#000000",
+    QPalette.ColorRole.AlternateBase: "#1a1a1a",
+    QPalette.ColorRole.Text: "#ffffff",
+    QPalette.ColorRole.PlaceholderText: "#c8c8c8",
+    QPalette.ColorRole.Button: "#000000",
+    QPalette.ColorRole.ButtonText: "#ffffff",
+    QPalette.ColorRole.ToolTipBase: "#000000",
+    QPalette.ColorRole.ToolTipText: "#ffffff",
+    QPalette.ColorRole.Highlight: "#ffff00",
+    QPalette.ColorRole.HighlightedText: "#000000",
+    QPalette.ColorRole.Link: "#ffff00",
+    QPalette.ColorRole.BrightText: "#ffff00",
+}
+
+
+def high_contrast_palette() -> QPalette:
+    palette = QPalette()
+    for role, color in _HIGH_CONTRAST.items():
+        palette.setColor(role, QColor(color))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText,
+                 QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#a0a0a0"))
+    return palette
+
+
 def dark_palette() -> QPalette:
     palette = QPalette()
     for role, color in _DARK.items():
@@ -41,6 +70,10 @@ def apply_theme(theme: str) -> None:
     """Ask the platform for the scheme; where it does not follow, set the palette."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
+        return
+    if theme == "high-contrast":
+        QGuiApplication.styleHints().setColorScheme(Qt.ColorScheme.Dark)
+        app.setPalette(high_contrast_palette())
         return
     wanted = _SCHEMES.get(theme, Qt.ColorScheme.Unknown)
     QGuiApplication.styleHints().setColorScheme(wanted)

@@ -14,7 +14,7 @@ grows, and offers "Jump to live" while the reader is elsewhere.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPalette, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QFont, QPalette, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QToolButton, QWidget
 
 from livescribe_gui.transcript.model import (
@@ -26,6 +26,7 @@ from livescribe_gui.transcript.model import (
     format_timestamp,
     speaker_display,
 )
+from livescribe_gui.ui.accessibility import MIN_CONTRAST, contrast, muted
 
 
 class TranscriptView(QPlainTextEdit):
@@ -34,6 +35,11 @@ class TranscriptView(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setReadOnly(True)
+        # Read-only, but a keyboard user can move a caret through it, select and copy.
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.setAccessibleName("Transcript")
+        self.setAccessibleDescription("What has been said; the newest words are at the end.")
         self.setUndoRedoEnabled(False)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setPlaceholderText("Press Start, and what is said will appear here.")
@@ -41,6 +47,7 @@ class TranscriptView(QPlainTextEdit):
         self.show_timestamps = True
         self._blocks_used = 0
         self._has_partial = False
+        self._partial: tuple[int, str] = (0, "")  # the live line shown: start, text
         self._following = True
         self._scrolling_to_tail = False
         self.speaker_names: dict[str, str] = {}  # names given to speakers in this session
@@ -72,24 +79,30 @@ class TranscriptView(QPlainTextEdit):
             self.apply([partial])
 
     def _make_formats(self) -> None:
+        """Quieter text (time stamps, the growing turn) is still at least 4.5:1 against the
+        background, in every theme."""
         text_color = self.palette().color(QPalette.ColorRole.Text)
-        muted = QColor(text_color)
-        muted.setAlphaF(0.55)
+        base = self.palette().color(QPalette.ColorRole.Base)
+        quiet = muted(text_color, base)
+        placeholder = self.palette()
+        placeholder.setColor(QPalette.ColorRole.PlaceholderText, quiet)
+        if self.palette().color(QPalette.ColorRole.PlaceholderText) != quiet:
+            self.setPalette(placeholder)  # once: setPalette itself sends a palette change
         self.final_format = QTextCharFormat()
         self.final_format.setForeground(text_color)
         self.time_format = QTextCharFormat()
-        self.time_format.setForeground(muted)
+        self.time_format.setForeground(quiet)
         self.time_format.setFontPointSize(self.font().pointSizeF() * 0.8)
         self.time_format.setFontStyleHint(QFont.StyleHint.Monospace)
         self.speaker_format = QTextCharFormat(self.final_format)
         self.speaker_format.setFontWeight(QFont.Weight.DemiBold)
         self.translation_format = QTextCharFormat()
-        self.translation_format.setForeground(self.palette().color(QPalette.ColorRole.Link))
+        link = self.palette().color(QPalette.ColorRole.Link)
+        self.translation_format.setForeground(
+            link if contrast(link, base) >= MIN_CONTRAST else quiet)
         self.translation_format.setFontItalic(True)
         self.partial_format = QTextCharFormat()
-        partial = QColor(text_color)
-        partial.setAlphaF(0.5)
-        self.partial_format.setForeground(partial)
+        self.partial_format.setForeground(quiet)
         self.partial_format.setFontItalic(True)
 
     @property
@@ -163,17 +176,31 @@ class TranscriptView(QPlainTextEdit):
         self.clear()
         self._blocks_used = 0
         self._has_partial = False
+        self._partial = (0, "")
         self._set_following(True)
 
     def _add_final(self, turn: FinalTurn) -> None:
         """A final turn takes over the live line's block (it settles in place) or a new one."""
         if self._has_partial:
             self._has_partial = False
+            self._partial = (0, "")
             self._write_final(self._blocks_used - 1, turn)
         else:
             self._write_final(self._append_block(), turn)
 
     def _set_partial(self, change: PartialChanged) -> None:
+        if change.text and self._has_partial and self._partial == (change.start_ms, change.text):
+            return
+        if (change.text and self._has_partial and self._partial[1]
+                and change.start_ms == self._partial[0]
+                and change.text.startswith(self._partial[1])):
+            # The turn grew: append its new words (a screen reader hears just those).
+            cursor = QTextCursor(self.document())
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            cursor.insertText(change.text[len(self._partial[1]):], self.partial_format)
+            self._partial = (change.start_ms, change.text)
+            return
+        self._partial = (change.start_ms, change.text)
         if change.text:
             number = self._blocks_used - 1 if self._has_partial else self._append_block()
             self._has_partial = True

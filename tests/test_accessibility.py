@@ -1,0 +1,167 @@
+"""Readable and operable by everyone: every control named for screen readers, final turns
+announced, keyboard paths, text that passes contrast in every theme, a toolbar that fits."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAccessible, QColor, QPalette
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QTabWidget,
+    QWidget,
+)
+
+from livescribe_gui.ui.about_dialog import AboutDialog
+from livescribe_gui.ui.accessibility import contrast
+from livescribe_gui.ui.captions_window import CaptionsWindow
+from tests.test_transcript_model import turn
+
+INTERACTIVE = (QAbstractButton, QComboBox, QLineEdit, QAbstractSpinBox, QPlainTextEdit,
+               QListWidget, QTabWidget)
+
+
+def unnamed(top: QWidget) -> list[str]:
+    missing = []
+    for widget in [top, *top.findChildren(QWidget)]:
+        if not isinstance(widget, INTERACTIVE) or widget.objectName().startswith("qt_"):
+            continue
+        if isinstance(widget.parent(), (QComboBox, QAbstractSpinBox, QTabWidget)):
+            continue  # a part of a named control
+        interface = QAccessible.queryAccessibleInterface(widget)
+        name = interface.text(QAccessible.Text.Name) if interface else ""
+        if not name.strip() or name.strip() in ("↻", "…"):
+            missing.append(f"{type(widget).__name__} {widget.objectName()!r} "
+                           f"(text {getattr(widget, 'text', lambda: '')()!r})")
+    return missing
+
+
+def test_every_control_of_every_window_has_a_name(qtbot, make_window):
+    win = make_window()
+    assert unnamed(win) == []
+    dialog = win.open_settings()
+    assert unnamed(dialog) == []
+    dialog.reject()
+    win.open_history()
+    assert unnamed(win._history_window) == []
+    win._history_window.close()
+    about = AboutDialog(win)
+    assert unnamed(about) == []
+    captions = CaptionsWindow()
+    qtbot.addWidget(captions)
+    assert QAccessible.queryAccessibleInterface(captions).text(QAccessible.Text.Name)
+
+
+def test_a_final_turn_is_announced_once_and_a_partial_never(qtbot, make_window):
+    from livescribe_gui.settings import Settings
+
+    win = make_window(settings=Settings(speaker_labels=True))
+    heard = []
+    win.announcer.announced.connect(heard.append)
+    win._on_turn(turn(0, "still talking"))
+    win._on_turn(turn(0, "still talking here", end=True))
+    assert heard == ["still talking here"]
+    win.apply_settings(win.settings.replace(announce_turns=False))
+    win._on_turn(turn(1, "not announced", end=True))
+    assert heard == ["still talking here"]
+
+
+def test_the_keyboard_reaches_everything(qtbot, make_window):
+    win = make_window()
+    win.view.setFocus()
+    flags = win.view.textInteractionFlags()
+    assert flags & Qt.TextInteractionFlag.TextSelectableByKeyboard, "caret reading"
+    dialog = win.open_settings()
+    assert dialog.keyterms_edit.tabChangesFocus() and dialog.prompt_edit.tabChangesFocus()
+    assert all(label.textInteractionFlags() & Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+               for label in dialog.link_labels())
+    dialog.reject()
+    missing_key = win.open_settings(focus_key=True)
+    qtbot.waitUntil(lambda: missing_key.key_edit.hasFocus() or
+                    missing_key.focusWidget() is missing_key.key_edit, timeout=2000)
+    missing_key.reject()
+    win.open_history()
+    history = win._history_window
+    qtbot.waitUntil(lambda: history.search_edit.hasFocus() or
+                    history.focusWidget() is history.search_edit, timeout=2000)
+    shortcuts = {s.toString() for a in history.actions() for s in a.shortcuts()}
+    assert {"Esc", "Ctrl+W", "Ctrl+F", "Del", "F2"} <= shortcuts
+    history.close()
+
+
+def ink_contrast(view, base: QColor) -> float:  # noqa: ANN001
+    """The strongest contrast any rendered pixel of `view` has against its background: the
+    core of the glyphs, whatever antialiasing does at their edges."""
+    image = view.viewport().grab().toImage()
+    return max(contrast(image.pixelColor(x, y), base)
+               for x in range(0, image.width(), 1) for y in range(0, min(image.height(), 80)))
+
+
+@pytest.mark.parametrize("theme", ["light", "dark", "high-contrast"])
+def test_all_text_passes_contrast_in_every_theme(qtbot, make_window, theme):
+    """Measured on rendered pixels: each kind of text alone in the pane."""
+    from livescribe_gui.transcript.model import FinalTurn, PartialChanged, TurnAdded
+
+    win = make_window()
+    try:
+        win.apply_settings(win.settings.replace(theme=theme, font_size=24))
+        qtbot.waitUntil(lambda: (win.view.palette().color(QPalette.ColorRole.Base).lightness()
+                                 < 60) == (theme != "light"), timeout=5000)
+        view, base = win.view, win.view.palette().color(QPalette.ColorRole.Base)
+        samples = {
+            "placeholder": [],
+            "final text": [TurnAdded(0, FinalTurn(0, 0, "Settled words", 0, 900, True))],
+            "growing turn": [PartialChanged("growing words", 0)],
+        }
+        for kind, changes in samples.items():
+            view.show_timestamps = False
+            view.clear_transcript()
+            view.apply(changes)
+            qtbot.wait(10)
+            assert ink_contrast(view, base) >= 4.5, f"{kind} in {theme}"
+        view.show_timestamps = True
+        view.clear_transcript()
+        view.apply([TurnAdded(0, FinalTurn(0, 0, "", 0, 900, True))])  # a time stamp alone
+        qtbot.wait(10)
+        assert ink_contrast(view, base) >= 4.5, f"time stamp in {theme}"
+        for fmt in (view.time_format, view.partial_format, view.translation_format):
+            assert contrast(fmt.foreground().color(), base) >= 4.5, theme
+    finally:
+        win.apply_settings(win.settings.replace(theme="system", font_size=0))
+
+
+def test_the_toolbar_fits_at_400_pixels(qtbot, make_window):
+    win = make_window()
+    win.resize(400, 400)
+    qtbot.wait(20)
+    controls = [win.device_combo, win.refresh_button, win.level_meter, win.start_button,
+                win.copy_button]
+    for i, a in enumerate(controls):
+        assert a.width() > 0 and a.isVisible()
+        for b in controls[i + 1:]:
+            assert not a.geometry().intersects(b.geometry()), (a, b)
+
+
+def test_text_size_ranges_and_zooms(qtbot, make_window):
+    win = make_window()
+    dialog = win.open_settings()
+    spin = dialog.font_spin
+    assert spin.maximum() == 72 and spin.specialValueText() == "System size"
+    spin.setValue(spin.minimum() + 1)
+    assert dialog.result_settings().font_size == 8, "the smallest real size"
+    spin.setValue(spin.minimum())
+    assert dialog.result_settings().font_size == 0
+    dialog.reject()
+    before = win.view.font().pointSizeF()
+    win.zoom_in_action.trigger()
+    assert win.view.font().pointSizeF() > before
+    win.zoom_reset_action.trigger()
+    assert win.view.font().pointSizeF() == pytest.approx(before)
+    win.open_history()
+    assert win._history_window.view.font().pointSizeF() == pytest.approx(before)
+    win._history_window.close()
