@@ -29,6 +29,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--start", action="store_true", help="start listening at launch")
     parser.add_argument("--captions", action="store_true", help="open the captions window")
+    remote = parser.add_mutually_exclusive_group()
+    for flag, meaning in (("--toggle", "start listening, or stop"),
+                          ("--stop", "stop listening"),
+                          ("--show-captions", "show the captions window"),
+                          ("--hide-captions", "hide the captions window"),
+                          ("--quit", "end the session properly and quit")):
+        remote.add_argument(flag, dest="command", action="store_const",
+                            const=flag.lstrip("-"), help=f"{meaning} (in the running LiveScribe)")
     parser.add_argument("--model", metavar="NAME",
                         help="use this speech model for this run (e.g. u3-rt-pro)")
     parser.add_argument("--translate-to", metavar="LANG",
@@ -76,17 +84,6 @@ def manage_desktop_entry(install: bool) -> int:
     verb = "wrote" if install else "removed"
     print(f"livescribe-gui: {verb} {len(paths)} files", *paths, sep="\n  ")
     return 0
-
-
-def window_icon():  # noqa: ANN201
-    from PySide6.QtGui import QIcon
-
-    from livescribe_gui import assets
-
-    icon = QIcon()
-    for size in assets.ICON_SIZES:
-        icon.addFile(str(assets.icon_png(size)))
-    return icon
 
 
 def install_signal_handlers(on_signal) -> None:  # noqa: ANN001
@@ -148,6 +145,16 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         print(f"livescribe-gui: {problem}", file=sys.stderr)
         return 2
+    from livescribe_gui.integration import instance
+
+    # Another LiveScribe may be running (this user, these settings): hand it the command.
+    command = args.command or ("start" if args.start else "show")
+    if instance.send(command) is not None:
+        return 0
+    if args.command:
+        print(f"livescribe-gui: no LiveScribe is running to {args.command.replace('-', ' ')}",
+              file=sys.stderr)
+        return 1
     faulthandler.enable()
 
     from livescribe_gui import logging_setup, settings
@@ -175,7 +182,14 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName("LiveScribe")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(assets.APP_ID)
-    app.setWindowIcon(window_icon())
+
+    server = instance.InstanceServer()
+    if not server.listen():  # another launch got there first this very moment
+        delivered = instance.send(command, timeout_ms=15000) is not None
+        if not delivered:
+            print("livescribe-gui: another LiveScribe is starting; try again", file=sys.stderr)
+        return 0 if delivered else 1
+    app.setWindowIcon(assets.window_icon())
 
     writer = settings.SettingsWriter()
     store = StoreWriter()
@@ -192,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         settings=loaded.settings, settings_writer=writer, keys=keys, devices=None,
         store=store, notice=loaded.notice,
     )
+    server.command_received.connect(window.run_command)
     window.speech_model_override = args.model
     window.translate_to_override = args.translate_to
     # Through the event loop: a signal that lands before app.exec() must still close the window.
@@ -212,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"livescribe-gui: {message}", file=sys.stderr)
                 window.status_label.setText(message)
         log.info("inputs found")
-        if args.start:
+        if args.start or loaded.settings.listen_on_open:
             window.start_session()
 
     startup = background.BackgroundCall(window, name="startup")
@@ -223,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         window.show_captions(True)
     QTimer.singleShot(0, lambda: log.info("main window shown"))
     code = app.exec()
+    server.close()
     window.preview.wait(2.0)
     unfinished = background.join_all(EXIT_GRACE_SECONDS)
     if unfinished:

@@ -34,3 +34,12 @@ def desktop_file() -> Path:
 
 def metainfo_file() -> Path:
     return resource_dir() / f"{APP_ID}.metainfo.xml"
+
+
+def window_icon():  # noqa: ANN201 (a QIcon; Qt is imported only when it is asked for)
+    from PySide6.QtGui import QIcon
+
+    icon = QIcon()
+    for size in ICON_SIZES:
+        icon.addFile(str(icon_png(size)))
+    return icon

@@ -88,6 +88,12 @@ class Settings:
     captions_style: dict[str, Any] = field(default_factory=dict)  # CaptionStyle fields
     captions_geometry: str = ""
     captions_open: bool = False
+    live_text_file: str = ""  # a path: the last lines, kept current for OBS; "": off
+    live_text_lines: int = 2  # 0: the whole session
+    listen_on_open: bool = False  # start listening when LiveScribe opens
+    start_at_login: bool = False  # an autostart entry (Linux: XDG autostart)
+    close_to_tray: bool = False
+    told_about_tray: bool = False  # the first close to the tray says where the window went
     history: str = "all"  # "all", "days" (keep history_days days) or "none" (never on disk)
     history_days: int = 30
     show_timestamps: bool = True

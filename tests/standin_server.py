@@ -87,6 +87,7 @@ class SessionRecord:
     fault: Fault | None = None
     fault_at: float | None = None
     began_at: float | None = None
+    audio_bytes: int = 0
     pending_translations: list[tuple[int, dict]] = field(default_factory=list)
     translated: set[int] = field(default_factory=set)
 
@@ -96,7 +97,7 @@ class SessionRecord:
 
     @property
     def audio_seconds(self) -> float:
-        return len(self.audio) / SAMPLE_WIDTH / self.sample_rate
+        return self.audio_bytes / SAMPLE_WIDTH / self.sample_rate
 
 
 INJECTED_ON_AUDIO = {"drop", "close", "error", "stall", "garbage", "blackhole"}
@@ -508,6 +509,7 @@ class StandInServer:
         translations: Translations | None = None,
         speaker_revisions: list[tuple[int, dict[int, str]]] | None = None,
         tones: list[str] | None = None,
+        keep_everything: bool = True,
         tone_turn_end_ms: int = TURN_END_QUIET_MS,
         tone_hold_after_words: int | None = None,
     ):
@@ -517,6 +519,9 @@ class StandInServer:
         self.faults = list(faults or [])
         self.expires_in = expires_in
         self.tones = tones  # a vocabulary: recognise tone words instead of the script
+        # False for long soaks: audio and Turn messages are counted, not kept (the test
+        # process's memory is measured, and 30 minutes of audio is 57 MB).
+        self.keep_everything = keep_everything
         # (after this much audio, warning code, text): a Warning message on each session
         self.warnings = list(warnings or [])
         self.translations = translations or Translations()
@@ -604,8 +609,9 @@ class StandInServer:
 
     def _send(self, conn: ServerConnection, record: SessionRecord, message: dict) -> None:
         conn.send(json.dumps(message))
-        record.sent_at.append(time.monotonic())
-        record.sent.append(message)
+        if self.keep_everything or message.get("type") != "Turn":
+            record.sent_at.append(time.monotonic())
+            record.sent.append(message)
 
     def _handle(self, conn: ServerConnection) -> None:
         request = conn.request
@@ -672,9 +678,11 @@ class StandInServer:
         started = time.monotonic()
         for message in conn:
             if isinstance(message, bytes):
-                record.audio.extend(message)
-                record.chunk_sizes.append(len(message))
-                record.chunk_arrivals.append(time.monotonic())
+                record.audio_bytes += len(message)
+                if self.keep_everything:
+                    record.audio.extend(message)
+                    record.chunk_sizes.append(len(message))
+                    record.chunk_arrivals.append(time.monotonic())
                 if self.on_audio:
                     self.on_audio(record)
                 audio_ms = int(record.audio_seconds * 1000)

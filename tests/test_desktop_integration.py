@@ -16,7 +16,7 @@ from PySide6.QtCore import qVersion
 from PySide6.QtGui import QImage
 
 from livescribe_gui import __version__, assets
-from livescribe_gui.app import window_icon
+from livescribe_gui.assets import window_icon
 from livescribe_gui.desktop_entry import quote_exec_argument
 
 

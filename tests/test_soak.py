@@ -75,7 +75,7 @@ def test_a_long_session_with_a_fault_every_minute_loses_nothing(
     module = sinks("Soak-Source")
     faults = [FAULTS[i % len(FAULTS)] for i in range(minutes)]
     faults.append(Fault("slow_termination", delay=3.0))
-    with serve(monkeypatch, tones=VOCABULARY, faults=faults) as server:
+    with serve(monkeypatch, tones=VOCABULARY, faults=faults, keep_everything=False) as server:
         win = make_window()
         device = next(d for d in win.device_combo.devices() if d.name == "Monitor of Soak-Source")
         win.select_device(device)

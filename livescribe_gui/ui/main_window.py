@@ -11,6 +11,7 @@ import logging
 import sys
 import time
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
@@ -26,10 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from livescribe_gui import diagnostics
+from livescribe_gui.assets import window_icon
 from livescribe_gui.audio.devices import InputDevice, find_device
 from livescribe_gui.audio.preview import LevelPreview
 from livescribe_gui.audio.scanner import scan_devices
 from livescribe_gui.credentials import ENV_VAR, ApiKeyStore
+from livescribe_gui.integration import autostart
+from livescribe_gui.integration.live_file import LiveTextFile
+from livescribe_gui.integration.tray import Tray
 from livescribe_gui.settings import Settings, SettingsWriter, streaming_host
 from livescribe_gui.streaming.controller import SessionController
 from livescribe_gui.streaming.events import (
@@ -101,6 +106,9 @@ class MainWindow(QMainWindow):
         self.translate_to_override: str | None = None  # --translate-to: this run only
         self._history_window: HistoryWindow | None = None
         self.announcer = Announcer(self)
+        self._quitting = False
+        self.live_file: LiveTextFile | None = None
+        self.tray = Tray(window_icon(), run=self.run_command, parent=self)
         self.captions: CaptionsWindow | None = None
         self._closing = False
         self._stopping = False
@@ -135,6 +143,7 @@ class MainWindow(QMainWindow):
         self._retention_timer.setSingleShot(True)
         self._retention_timer.timeout.connect(self.apply_retention)
         self.apply_retention()
+        self._open_live_file()
         self._key_saver = BackgroundCall(self, name="key-save")
         self._key_saver.done.connect(self.key_saved.emit)
         self._apply_display()
@@ -205,7 +214,7 @@ class MainWindow(QMainWindow):
         self.history_action.triggered.connect(self.open_history)
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        quit_action.triggered.connect(self.close)
+        quit_action.triggered.connect(self.quit)
         for action in (self.copy_action, self.copy_markdown_action, self.export_action,
                        self.history_action, self.settings_action, quit_action):
             file_menu.addAction(action)
@@ -389,6 +398,18 @@ class MainWindow(QMainWindow):
         self.view.apply(changes)
         if self.captions is not None:
             self.captions.apply(changes)
+        if self.live_file is not None and changes:
+            self.live_file.update([t.text for t in self.transcript.turns[-50:]],
+                                  self.transcript.partial_text)
+
+    def _open_live_file(self) -> None:
+        """Settings -> live text file: on, off, or moved."""
+        if self.live_file is not None:
+            self.live_file.close()
+            self.live_file = None
+        if self.settings.live_text_file:
+            self.live_file = LiveTextFile(Path(self.settings.live_text_file),
+                                          lines=self.settings.live_text_lines)
 
     def show_captions(self, on: bool = True) -> None:
         """View → Captions window: the live text on top of everything, remembered."""
@@ -462,6 +483,28 @@ class MainWindow(QMainWindow):
                                         text=names.get(label, ""))
         if ok:
             self.rename_speaker(label, name)
+
+    def run_command(self, command: str) -> None:
+        """A command from another launch (`livescribe-gui --toggle`, …) or the tray."""
+        if command == "show":
+            self.showNormal()
+            self.raise_()
+            self.activateWindow()
+        elif command == "start":
+            self.start_session()
+        elif command == "stop":
+            self.stop_session()
+        elif command == "toggle":
+            self.toggle_session()
+        elif command in ("show-captions", "hide-captions"):
+            self.show_captions(command == "show-captions")
+        elif command == "quit":
+            self.quit()
+
+    def quit(self) -> None:
+        """Quit for real (the tray's Quit, --quit, Ctrl+Q), even with close-to-tray on."""
+        self._quitting = True
+        self.close()
 
     def commit_data(self, _manager: object = None) -> None:
         """Logging out: end the session (Terminate) before the session manager ends us."""
@@ -555,6 +598,14 @@ class MainWindow(QMainWindow):
                                          "apply to the next session" if needs_new_session(old, new)
                                          else "") + ".")
                 self._set_status_note(note)
+        if (previous.live_text_file, previous.live_text_lines) != (settings.live_text_file,
+                                                                   settings.live_text_lines):
+            self._open_live_file()
+        if previous.start_at_login != settings.start_at_login and autostart.supported():
+            try:
+                autostart.set_start_at_login(settings.start_at_login)
+            except OSError as exc:
+                self._set_status(f"Could not change starting at login: {exc.strerror}.")
         if (previous.history, previous.history_days) != (settings.history,
                                                          settings.history_days):
             self.apply_retention()
@@ -584,6 +635,7 @@ class MainWindow(QMainWindow):
 
     # -- controller events ------------------------------------------------------------------
     def _on_session_started(self, started: SessionStarted) -> None:
+        self.tray.set_state("listening")
         log.info(
             "session %s started (capture %d Hz x%d -> %d Hz)",
             started.session_id, started.capture_rate, started.capture_channels,
@@ -597,6 +649,7 @@ class MainWindow(QMainWindow):
             self._show_listening()
 
     def _on_reconnecting(self, reconnecting: Reconnecting) -> None:
+        self.tray.set_state("reconnecting")
         self._show(self.transcript.drop_partial())
         self._reconnect = (reconnecting, time.monotonic() + reconnecting.delay_seconds)
         self._elapsed_timer.start()
@@ -630,6 +683,9 @@ class MainWindow(QMainWindow):
         self.recording_id = recording_id
 
     def _on_failure(self, failure: StreamFailure) -> None:
+        self.tray.set_state("error")
+        if not self.isVisible():
+            self.tray.notify(failure.message)
         log.warning("session failed: %s", failure.kind.value)
         self._error_shown = True
         self._device_failed = failure.kind is FailureKind.DEVICE
@@ -690,6 +746,8 @@ class MainWindow(QMainWindow):
 
     # -- helpers ----------------------------------------------------------------------------
     def _set_running_ui(self, running: bool) -> None:
+        if not running and self.tray.state != "error":
+            self.tray.set_state("idle")
         self.start_button.setText("Stop" if running else "Start")
         self.start_button.setEnabled(True)
         self.toggle_action.setText("&Stop listening" if running else "&Start listening")
@@ -744,6 +802,14 @@ class MainWindow(QMainWindow):
             self._restart_preview()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        if self.settings.close_to_tray and self.tray.available and not self._quitting:
+            event.ignore()  # keeps listening; Quit (tray, Ctrl+Q, --quit) ends it
+            self.hide()
+            if not self.settings.told_about_tray:
+                self.tray.notify("LiveScribe is still running here. Quit from this menu.")
+                self.settings = self.settings.replace(told_about_tray=True)
+                self._writer.save(self.settings)
+            return
         self.preview.stop()
         if self.controller.running:
             self._closing = True
@@ -763,6 +829,10 @@ class MainWindow(QMainWindow):
         self._writer.save(self.settings)
         if self._history_window is not None:
             self._history_window.close()
+        self.tray.hide()
+        if self.live_file is not None:
+            self.live_file.close()
+            self.live_file = None
         event.accept()
 
 

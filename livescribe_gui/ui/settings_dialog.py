@@ -4,6 +4,8 @@ Options the protocol lets a running session change apply at once; the dialog say
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -20,12 +22,14 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QSystemTrayIcon,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from livescribe_gui.credentials import ENV_VAR, KEYS_URL, ApiKeyStore, keyring_available
+from livescribe_gui.integration import autostart
 from livescribe_gui.settings import (
     REGIONS,
     THEMES,
@@ -387,6 +391,28 @@ class SettingsDialog(QDialog):
         self.font_spin.setValue(s.font_size or SYSTEM_SIZE)
         self.announce_check = QCheckBox("Screen readers announce each finished turn")
         self.announce_check.setChecked(s.announce_turns)
+        self.login_check = QCheckBox("Start LiveScribe when I log in")
+        self.login_check.setChecked(s.start_at_login)
+        self.login_check.setEnabled(autostart.supported())
+        if not autostart.supported():
+            self.login_check.setToolTip("On this system: see the README (Startup folder on "
+                                        "Windows, Login Items on macOS).")
+        self.listen_check = QCheckBox("Start listening when LiveScribe opens")
+        self.listen_check.setChecked(s.listen_on_open)
+        self.live_file_edit = QLineEdit(s.live_text_file)
+        self.live_file_edit.setPlaceholderText("Off; e.g. /home/me/captions.txt for OBS")
+        self.live_file_edit.setToolTip("Kept current with the last lines, for OBS's “Read "
+                                       "from file” text source and similar tools")
+        self.live_lines_spin = QSpinBox()
+        self.live_lines_spin.setRange(0, 20)
+        self.live_lines_spin.setSpecialValueText("The whole session")
+        self.live_lines_spin.setValue(s.live_text_lines)
+        self.tray_check = QCheckBox("Closing the window keeps LiveScribe in the tray")
+        self.tray_check.setChecked(s.close_to_tray)
+        if not QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray_check.setEnabled(False)
+            self.tray_check.setText("Closing the window keeps LiveScribe in the tray "
+                                    "(this desktop has no tray)")
         self.theme_combo = QComboBox()
         for theme in THEMES:
             self.theme_combo.addItem(theme.replace("-", " ").capitalize(), theme)
@@ -395,6 +421,11 @@ class SettingsDialog(QDialog):
         form.addRow("", self.timestamps_check)
         form.addRow("Transcript text &size", self.font_spin)
         form.addRow("", self.announce_check)
+        form.addRow("", self.login_check)
+        form.addRow("", self.listen_check)
+        form.addRow("", self.tray_check)
+        form.addRow("Live text file", self.live_file_edit)
+        form.addRow("Lines in it", self.live_lines_spin)
         form.addRow("Colours", self.theme_combo)
         return self._page(form)
 
@@ -516,6 +547,12 @@ class SettingsDialog(QDialog):
             show_timestamps=self.timestamps_check.isChecked(),
             font_size=0 if self.font_spin.value() == SYSTEM_SIZE else self.font_spin.value(),
             announce_turns=self.announce_check.isChecked(),
+            start_at_login=self.login_check.isChecked(),
+            listen_on_open=self.listen_check.isChecked(),
+            close_to_tray=self.tray_check.isChecked() and self.tray_check.isEnabled(),
+            live_text_file=str(Path(self.live_file_edit.text().strip()).expanduser())
+            if self.live_file_edit.text().strip() else "",
+            live_text_lines=self.live_lines_spin.value(),
             theme=self.theme_combo.currentData(),
             key_in_file=self.key_file_check.isChecked() and not keyring_available(),
         )

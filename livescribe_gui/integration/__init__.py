@@ -1,0 +1,2 @@
+"""LiveScribe in the rest of the day: one instance that takes commands, the tray, starting at
+login, and live text for other programs."""
