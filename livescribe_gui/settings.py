@@ -90,6 +90,8 @@ class Settings:
     captions_open: bool = False
     live_text_file: str = ""  # a path: the last lines, kept current for OBS; "": off
     live_text_lines: int = 2  # 0: the whole session
+    caption_feed: bool = False  # a caption page and event stream on 127.0.0.1
+    caption_feed_port: int = 47315
     listen_on_open: bool = False  # start listening when LiveScribe opens
     start_at_login: bool = False  # an autostart entry (Linux: XDG autostart)
     close_to_tray: bool = False
@@ -195,6 +197,8 @@ def _valid(name: str, value: Any) -> bool:
         return value in ("original", "translation", "both")
     if name == "translation_llm":
         return bool(value.strip())
+    if name == "caption_feed_port":
+        return 1024 <= value <= 65535
     if name == "history":
         return value in HISTORY_CHOICES
     if name == "history_days":

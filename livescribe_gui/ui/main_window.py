@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
@@ -33,6 +33,7 @@ from livescribe_gui.audio.preview import LevelPreview
 from livescribe_gui.audio.scanner import scan_devices
 from livescribe_gui.credentials import ENV_VAR, ApiKeyStore
 from livescribe_gui.integration import autostart
+from livescribe_gui.integration.caption_feed import CaptionFeed, FeedError, caption_page
 from livescribe_gui.integration.live_file import LiveTextFile
 from livescribe_gui.integration.tray import Tray
 from livescribe_gui.settings import Settings, SettingsWriter, streaming_host
@@ -54,6 +55,8 @@ from livescribe_gui.streaming.options import (
 )
 from livescribe_gui.transcript.history import SessionSummary, SessionTranscript
 from livescribe_gui.transcript.model import (
+    Change,
+    PartialChanged,
     Transcript,
     TurnAdded,
     format_timestamp,
@@ -108,6 +111,7 @@ class MainWindow(QMainWindow):
         self.announcer = Announcer(self)
         self._quitting = False
         self.live_file: LiveTextFile | None = None
+        self.caption_feed: CaptionFeed | None = None
         self.tray = Tray(window_icon(), run=self.run_command, parent=self)
         self.captions: CaptionsWindow | None = None
         self._closing = False
@@ -144,6 +148,7 @@ class MainWindow(QMainWindow):
         self._retention_timer.timeout.connect(self.apply_retention)
         self.apply_retention()
         self._open_live_file()
+        self._open_caption_feed()
         self._key_saver = BackgroundCall(self, name="key-save")
         self._key_saver.done.connect(self.key_saved.emit)
         self._apply_display()
@@ -401,6 +406,36 @@ class MainWindow(QMainWindow):
         if self.live_file is not None and changes:
             self.live_file.update([t.text for t in self.transcript.turns[-50:]],
                                   self.transcript.partial_text)
+        if self.caption_feed is not None:
+            for change in changes:
+                self.caption_feed.publish(self._feed_event(change))
+
+    def _feed_event(self, change: Change) -> dict:
+        if isinstance(change, PartialChanged):
+            return {"type": "partial", "text": change.text, "start_ms": change.start_ms}
+        turn = change.turn
+        return {"type": "final", "index": change.index, "text": turn.text,
+                "start_ms": turn.start_ms, "translation": turn.translation,
+                "speaker": speaker_display(turn.speaker, self.transcript.speaker_names) or None}
+
+    def _open_caption_feed(self) -> None:
+        """Settings -> caption feed: on, off, or on another port."""
+        if self.caption_feed is not None:
+            self.caption_feed.close()
+            self.caption_feed = None
+        if not self.settings.caption_feed:
+            return
+        style = caption_style(self.settings.captions_style)
+        background = QColor(style.background)
+        background.setAlphaF(style.opacity)
+        page = caption_page(lines=style.lines, size=round(style.font_size * 4 / 3),
+                            color=style.text_color, outline=style.outline,
+                            background=f"rgba({background.red()}, {background.green()}, "
+                                       f"{background.blue()}, {style.opacity:.2f})")
+        try:
+            self.caption_feed = CaptionFeed(self.settings.caption_feed_port, page)
+        except FeedError as exc:
+            self._set_status(str(exc))
 
     def _open_live_file(self) -> None:
         """Settings -> live text file: on, off, or moved."""
@@ -598,6 +633,9 @@ class MainWindow(QMainWindow):
                                          "apply to the next session" if needs_new_session(old, new)
                                          else "") + ".")
                 self._set_status_note(note)
+        if (previous.caption_feed, previous.caption_feed_port, previous.captions_style) != (
+                settings.caption_feed, settings.caption_feed_port, settings.captions_style):
+            self._open_caption_feed()
         if (previous.live_text_file, previous.live_text_lines) != (settings.live_text_file,
                                                                    settings.live_text_lines):
             self._open_live_file()
@@ -833,6 +871,9 @@ class MainWindow(QMainWindow):
         if self.live_file is not None:
             self.live_file.close()
             self.live_file = None
+        if self.caption_feed is not None:
+            self.caption_feed.close()
+            self.caption_feed = None
         event.accept()
 
 

@@ -407,6 +407,15 @@ class SettingsDialog(QDialog):
         self.live_lines_spin.setRange(0, 20)
         self.live_lines_spin.setSpecialValueText("The whole session")
         self.live_lines_spin.setValue(s.live_text_lines)
+        self.feed_check = QCheckBox("Serve live captions to other programs on this computer "
+                                    "(a page for OBS, and an event stream)")
+        self.feed_check.setChecked(s.caption_feed)
+        self.feed_port_spin = QSpinBox()
+        self.feed_port_spin.setRange(1024, 65535)
+        self.feed_port_spin.setValue(s.caption_feed_port)
+        self.feed_port_spin.setToolTip("http://127.0.0.1:PORT/ for OBS's Browser Source; "
+                                       "/events for other tools. Never reachable from other "
+                                       "computers.")
         self.tray_check = QCheckBox("Closing the window keeps LiveScribe in the tray")
         self.tray_check.setChecked(s.close_to_tray)
         if not QSystemTrayIcon.isSystemTrayAvailable():
@@ -426,6 +435,8 @@ class SettingsDialog(QDialog):
         form.addRow("", self.tray_check)
         form.addRow("Live text file", self.live_file_edit)
         form.addRow("Lines in it", self.live_lines_spin)
+        form.addRow("", self.feed_check)
+        form.addRow("Caption feed port", self.feed_port_spin)
         form.addRow("Colours", self.theme_combo)
         return self._page(form)
 
@@ -553,6 +564,8 @@ class SettingsDialog(QDialog):
             live_text_file=str(Path(self.live_file_edit.text().strip()).expanduser())
             if self.live_file_edit.text().strip() else "",
             live_text_lines=self.live_lines_spin.value(),
+            caption_feed=self.feed_check.isChecked(),
+            caption_feed_port=self.feed_port_spin.value(),
             theme=self.theme_combo.currentData(),
             key_in_file=self.key_file_check.isChecked() and not keyring_available(),
         )
