@@ -154,3 +154,25 @@ def test_captions_follow_a_session_across_a_reconnect(qtbot, make_window, monkey
         stop_and_wait(qtbot, win)
         assert len([s for s in server.sessions if s.began_at]) == 2
     assert win.captions.shown_lines() == [formatted(u) for u in script]
+
+
+def test_the_captions_style_in_settings_reaches_the_window_and_is_kept(qtbot, make_window):
+    win = make_window()
+    win.show_captions(True)
+    dialog = win.open_settings()
+    dialog.caption_size.setValue(40)
+    dialog.caption_lines.setValue(3)
+    dialog.caption_text_color.set_color("#00ff00")
+    dialog.caption_background.set_color("#202020")
+    dialog.caption_opacity.setValue(50)
+    dialog.caption_outline.setChecked(True)
+    dialog.caption_upper.setChecked(True)
+    dialog.caption_fade.setValue(0)
+    dialog.accept()
+    style = win.captions.style_
+    assert (style.font_size, style.lines, style.text_color, style.background) == (
+        40, 3, "#00ff00", "#202020")
+    assert style.opacity == 0.5 and style.outline and style.uppercase and style.fade_seconds == 0
+    win._on_turn(turn(0, "loud and clear", end=True))
+    assert win.captions.shown_lines() == ["LOUD AND CLEAR"]
+    assert caption_style(win.settings.captions_style) == style, "remembered"

@@ -633,6 +633,8 @@ class MainWindow(QMainWindow):
                                          "apply to the next session" if needs_new_session(old, new)
                                          else "") + ".")
                 self._set_status_note(note)
+        if previous.captions_style != settings.captions_style and self.captions is not None:
+            self.captions.apply_style(caption_style(settings.captions_style))
         if (previous.caption_feed, previous.caption_feed_port, previous.captions_style) != (
                 settings.caption_feed, settings.caption_feed_port, settings.captions_style):
             self._open_caption_feed()

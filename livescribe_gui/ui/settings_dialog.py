@@ -4,15 +4,19 @@ Options the protocol lets a running session change apply at once; the dialog say
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QCheckBox,
+    QColorDialog,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
+    QFontComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -43,6 +47,29 @@ from livescribe_gui.streaming.key_check import check_key
 from livescribe_gui.streaming.options import LIVE_OPTIONS, NEXT_SESSION_OPTIONS
 from livescribe_gui.streaming.speech_models import PII_POLICIES, TRANSLATION_LANGUAGES
 from livescribe_gui.ui.background import BackgroundCall
+from livescribe_gui.ui.captions_window import CaptionStyle, caption_style
+
+
+class ColorButton(QPushButton):
+    """A button that shows a colour and lets a person pick another."""
+
+    def __init__(self, color: str, name: str):
+        super().__init__()
+        self.setAccessibleName(name)
+        self.clicked.connect(self._pick)
+        self.set_color(color)
+
+    def set_color(self, color: str) -> None:
+        self.color = QColor(color).name()
+        self.setText(self.color)
+        self.setStyleSheet(f"background: {self.color}; color: "
+                           f"{'#000000' if QColor(color).lightness() > 128 else '#ffffff'};")
+
+    def _pick(self) -> None:
+        chosen = QColorDialog.getColor(QColor(self.color), self, self.accessibleName())
+        if chosen.isValid():
+            self.set_color(chosen.name())
+
 
 SYSTEM_SIZE = 7  # the font box's lowest step stands for "the system's size"
 
@@ -62,6 +89,7 @@ class SettingsDialog(QDialog):
         tabs.addTab(self._speakers_tab(), "Speakers && languages")
         tabs.addTab(self._audio_tab(), "Audio && privacy")
         tabs.addTab(self._display_tab(), "Display")
+        tabs.addTab(self._captions_tab(), "Captions")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -440,6 +468,58 @@ class SettingsDialog(QDialog):
         form.addRow("Colours", self.theme_combo)
         return self._page(form)
 
+    def _captions_tab(self) -> QWidget:
+        """The captions window's look; its right-click menu changes the same things."""
+        style = caption_style(self._settings.captions_style)
+        self.caption_font = QFontComboBox()
+        if style.font_family:
+            self.caption_font.setCurrentFont(QFont(style.font_family))
+        self.caption_size = QSpinBox()
+        self.caption_size.setRange(12, 96)
+        self.caption_size.setSuffix(" pt")
+        self.caption_size.setValue(style.font_size)
+        self.caption_lines = QSpinBox()
+        self.caption_lines.setRange(1, 10)
+        self.caption_lines.setValue(style.lines)
+        self.caption_text_color = ColorButton(style.text_color, "Caption text colour")
+        self.caption_background = ColorButton(style.background, "Caption background colour")
+        self.caption_opacity = QSpinBox()
+        self.caption_opacity.setRange(0, 100)
+        self.caption_opacity.setSuffix(" %")
+        self.caption_opacity.setValue(round(style.opacity * 100))
+        self.caption_outline = QCheckBox("Outline the letters (for text over video)")
+        self.caption_outline.setChecked(style.outline)
+        self.caption_upper = QCheckBox("Upper case")
+        self.caption_upper.setChecked(style.uppercase)
+        self.caption_speakers = QCheckBox("Show speakers")
+        self.caption_speakers.setChecked(style.speakers)
+        self.caption_fade = QSpinBox()
+        self.caption_fade.setRange(0, 600)
+        self.caption_fade.setSuffix(" s")
+        self.caption_fade.setSpecialValueText("Never")
+        self.caption_fade.setValue(style.fade_seconds)
+        form = QFormLayout()
+        form.addRow("Font", self.caption_font)
+        form.addRow("Text size", self.caption_size)
+        form.addRow("Lines", self.caption_lines)
+        form.addRow("Text colour", self.caption_text_color)
+        form.addRow("Background colour", self.caption_background)
+        form.addRow("Background opacity", self.caption_opacity)
+        form.addRow("", self.caption_outline)
+        form.addRow("", self.caption_upper)
+        form.addRow("", self.caption_speakers)
+        form.addRow("Fade after a quiet spell of", self.caption_fade)
+        return self._page(form)
+
+    def caption_style_chosen(self) -> CaptionStyle:
+        return CaptionStyle(
+            text_color=self.caption_text_color.color, background=self.caption_background.color,
+            opacity=self.caption_opacity.value() / 100, outline=self.caption_outline.isChecked(),
+            font_family=self.caption_font.currentFont().family(),
+            font_size=self.caption_size.value(), lines=self.caption_lines.value(),
+            uppercase=self.caption_upper.isChecked(), speakers=self.caption_speakers.isChecked(),
+            fade_seconds=self.caption_fade.value())
+
     @staticmethod
     def _page(form: QFormLayout) -> QWidget:
         """A tab: each field is named for screen readers by its label, and each label gets
@@ -558,6 +638,7 @@ class SettingsDialog(QDialog):
             show_timestamps=self.timestamps_check.isChecked(),
             font_size=0 if self.font_spin.value() == SYSTEM_SIZE else self.font_spin.value(),
             announce_turns=self.announce_check.isChecked(),
+            captions_style=dataclasses.asdict(self.caption_style_chosen()),
             start_at_login=self.login_check.isChecked(),
             listen_on_open=self.listen_check.isChecked(),
             close_to_tray=self.tray_check.isChecked() and self.tray_check.isEnabled(),
