@@ -92,6 +92,37 @@ def test_ctrl_e_exports_through_the_save_dialog(qtbot, window, standin, tmp_path
     assert text.startswith("WEBVTT") and "Export me with the keyboard." in text
 
 
+@pytest.mark.script("budget review starts now")
+def test_the_chosen_type_decides_the_format_and_the_name_comes_from_the_session(
+        qtbot, window, standin, tmp_path):
+    start_and_wait_listening(qtbot, window)
+    qtbot.waitUntil(lambda: len(window.transcript.turns) == 1, timeout=20000)
+    stop_and_wait(qtbot, window)
+    suggested = []
+
+    def answer() -> None:
+        dialog = next((w for w in QApplication.topLevelWidgets()
+                       if isinstance(w, QFileDialog) and w.isVisible()), None)
+        if dialog is None:
+            QTimer.singleShot(20, answer)
+            return
+        name_edit = dialog.findChild(QLineEdit, "fileNameEdit")
+        suggested.append(name_edit.text())
+        dialog.selectNameFilter("Markdown (*.md)")
+        dialog.setDirectory(str(tmp_path))
+        name_edit.setText(suggested[0])  # the old trap: a .txt name, Markdown chosen
+        dialog.accept()
+
+    QTimer.singleShot(20, answer)
+    with qtbot.waitSignal(window.exporter.finished, timeout=15000) as done:
+        window.export_current()
+    assert suggested[0].endswith(" Budget review starts now.txt"), "date and title"
+    assert suggested[0][:4].isdigit()
+    written = tmp_path / suggested[0].replace(".txt", ".md")
+    assert done.args == [True, f"Exported to {written}."]
+    assert written.read_text().startswith("# ")
+
+
 @pytest.mark.script("first thing said", "second thing said")
 def test_copy_as_markdown(qtbot, window, standin):
     start_and_wait_listening(qtbot, window)
@@ -339,3 +370,14 @@ def test_sqlite_store_is_a_real_file_with_wal(tmp_path, qtbot, window, standin):
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     finally:
         conn.close()
+
+
+def test_copying_nothing_leaves_the_clipboard_alone_and_a_note_keeps_the_status(
+        qtbot, make_window):
+    win = make_window()
+    QGuiApplication.clipboard().setText("keep me")
+    status = win.status_label.text()
+    win.copy_transcript()
+    assert QGuiApplication.clipboard().text() == "keep me"
+    assert win.note_label.text() == "Nothing to copy yet."
+    assert win.status_label.isVisible() and win.status_label.text() == status

@@ -61,6 +61,10 @@ def test_wrong_key_says_so_and_does_not_retry(qtbot, make_window, standin, monke
     refusal = {"type": "Error", "error_code": 1008, "error": "Unauthorized"}
     assert standin.sessions[0].sent[-1] == refusal
     assert win.start_button.text() == "Start" and win.start_button.isEnabled()
+    assert win.settings_button.isVisible(), "Open Settings, right there"
+    win.settings_button.click()
+    dialog = next(d for d in win.findChildren(QDialog) if d.isVisible())
+    dialog.reject()
 
 
 def test_unreachable_server_is_explained_and_retried(qtbot, make_window, monkeypatch):

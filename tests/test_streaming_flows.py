@@ -179,7 +179,7 @@ def test_a_warning_is_shown_and_logged_never_fatal(qtbot, make_window, monkeypat
         monkeypatch.setenv("LIVESCRIBE_STREAMING_HOST", server.url)
         win = make_window()
         notes = []
-        win.statusBar().messageChanged.connect(notes.append)
+        win.note_shown.connect(notes.append)
         run_script(qtbot, win, turns=2)
     assert "AssemblyAI: Audio is very quiet" in notes
     assert "the service warns (code 3010): Audio is very quiet" in caplog.text

@@ -4,6 +4,7 @@ background thread (they fsync); the outcome comes back as a sentence for the sta
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -18,18 +19,34 @@ log = logging.getLogger(__name__)
 FILTERS = ";;".join(f"{label} (*.{ext})" for ext, label in FORMATS.items())
 
 
-def ask_export_path(parent: QWidget, suggested: str) -> tuple[Path, str] | None:
-    """The save dialog; returns the path and the chosen format (by filter or extension)."""
-    path, chosen = QFileDialog.getSaveFileName(parent, "Export transcript", suggested, FILTERS)
-    if not path:
+def export_name(title: str, started_at: str) -> str:
+    """A file name from the session: its date and title ("2026-12-01 Budget review")."""
+    day = started_at[:10]
+    words = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", title).split()
+    name = " ".join(words)[:60].rstrip(" .…") or "transcript"
+    return f"{day} {name}".strip()
+
+
+def ask_export_path(parent: QWidget, name: str) -> tuple[Path, str] | None:
+    """The save dialog. The chosen type decides the format, and the file's extension
+    follows it (a name typed with another type's extension gets this type's)."""
+    dialog = QFileDialog(parent, "Export transcript", str(Path.home() / f"{name}.txt"), FILTERS)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setDefaultSuffix("txt")
+    dialog.filterSelected.connect(
+        lambda chosen: dialog.setDefaultSuffix(_format_of(chosen)))
+    if not dialog.exec():
         return None
-    fmt = next((ext for ext, label in FORMATS.items() if chosen.startswith(label)), "txt")
-    target = Path(path)
-    if target.suffix.lstrip(".").lower() in FORMATS:
-        fmt = target.suffix.lstrip(".").lower()
-    else:
-        target = target.with_suffix("." + fmt)
+    fmt = _format_of(dialog.selectedNameFilter())
+    target = Path(dialog.selectedFiles()[0])
+    if target.suffix.lstrip(".").lower() != fmt:
+        stem = target.stem if target.suffix.lstrip(".").lower() in FORMATS else target.name
+        target = target.with_name(f"{stem}.{fmt}")
     return target, fmt
+
+
+def _format_of(name_filter: str) -> str:
+    return next((ext for ext, label in FORMATS.items() if name_filter.startswith(label)), "txt")
 
 
 def _export(database: Path | None, session: int | history.SessionTranscript, path: Path,

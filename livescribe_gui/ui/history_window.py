@@ -27,7 +27,7 @@ from livescribe_gui.transcript import history
 from livescribe_gui.transcript import store as store_module
 from livescribe_gui.transcript.model import PartialChanged, TurnAdded, format_timestamp
 from livescribe_gui.transcript.store import StoreWriter
-from livescribe_gui.ui.exporting import Exporter, ask_export_path
+from livescribe_gui.ui.exporting import Exporter, ask_export_path, export_name
 from livescribe_gui.ui.transcript_view import TranscriptView
 
 SESSION_ID = Qt.ItemDataRole.UserRole
@@ -246,6 +246,10 @@ class HistoryWindow(QWidget):
     def export_current(self) -> None:
         if self.current_id is None:
             return
-        chosen = ask_export_path(self, "transcript.txt")
+        doc = history.load_session(self._conn, self.current_id)
+        if doc is None:
+            return
+        chosen = ask_export_path(self, export_name(doc.summary.display_title,
+                                                   doc.summary.started_at))
         if chosen is not None:
             self.exporter.export_session(self.current_id, *chosen)

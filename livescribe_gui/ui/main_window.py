@@ -68,7 +68,7 @@ from livescribe_gui.ui.accessibility import Announcer
 from livescribe_gui.ui.background import BackgroundCall
 from livescribe_gui.ui.captions_window import CaptionsWindow, caption_style
 from livescribe_gui.ui.device_picker import DevicePicker
-from livescribe_gui.ui.exporting import Exporter, ask_export_path
+from livescribe_gui.ui.exporting import Exporter, ask_export_path, export_name
 from livescribe_gui.ui.history_window import HistoryWindow
 from livescribe_gui.ui.level_meter import FLOOR_DB, LevelMeter
 from livescribe_gui.ui.settings_dialog import SettingsDialog
@@ -80,6 +80,7 @@ log = logging.getLogger(__name__)
 
 class MainWindow(QMainWindow):
     status_changed = Signal(str)
+    note_shown = Signal(str)  # a passing note (copied, saved, a service warning)
     key_saved = Signal(str)  # where the key went: keyring, file or memory
     silence_hint_seconds = 5.0
     stall_seconds = 8.0
@@ -195,6 +196,17 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.view, 1)
         self.setCentralWidget(central)
 
+        self.note_label = QLabel()
+        self.note_label.setAccessibleName("Note")
+        self.statusBar().addPermanentWidget(self.note_label)
+        self._note_timer = QTimer(self)
+        self._note_timer.setSingleShot(True)
+        self._note_timer.timeout.connect(self.note_label.clear)
+        self.settings_button = QPushButton("Open Settings")
+        self.settings_button.setToolTip("Check the API key (Ctrl+,)")
+        self.settings_button.clicked.connect(lambda: self.open_settings(focus_key=True))
+        self.settings_button.hide()
+        self.statusBar().addPermanentWidget(self.settings_button)
         self.status_label = QLabel()
         self.status_label.setAccessibleName("Status")
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -349,6 +361,7 @@ class MainWindow(QMainWindow):
         )
         self._writer.save(self.settings)
         self._device_name = device.name
+        self.settings_button.hide()
         self._error_shown = False
         self._device_failed = False
         self._stopping = False
@@ -547,21 +560,26 @@ class MainWindow(QMainWindow):
 
     def copy_transcript(self) -> None:
         text = self.transcript.plain_text()
+        if not text:  # the clipboard keeps what it had
+            self._set_status_note("Nothing to copy yet.")
+            return
         QGuiApplication.clipboard().setText(text)
-        if text:
-            self._set_status_note("Transcript copied to the clipboard.")
+        self._set_status_note("Transcript copied to the clipboard.")
 
     def copy_markdown(self) -> None:
         lines = [f"**{format_timestamp(t.start_ms)}** {t.text}" for t in self.transcript.turns]
+        if not lines:
+            self._set_status_note("Nothing to copy yet.")
+            return
         QGuiApplication.clipboard().setText("\n\n".join(lines))
-        if lines:
-            self._set_status_note("Transcript copied as Markdown.")
+        self._set_status_note("Transcript copied as Markdown.")
 
     def export_current(self) -> None:
         if self.recording_id is None and not self.transcript.turns:
             self._set_status("Nothing to export yet: start a session first.")
             return
-        chosen = ask_export_path(self, "transcript.txt")
+        title = self.transcript.turns[0].text if self.transcript.turns else ""
+        chosen = ask_export_path(self, export_name(title, now_iso()))
         if chosen is not None:
             self.export_to(*chosen)
 
@@ -730,6 +748,7 @@ class MainWindow(QMainWindow):
         self._error_shown = True
         self._device_failed = failure.kind is FailureKind.DEVICE
         self._set_status(failure.message)
+        self.settings_button.setVisible(failure.kind is FailureKind.AUTH)
 
     def _on_session_ended(self, ended: SessionEnded) -> None:
         self._elapsed_timer.stop()
@@ -834,7 +853,10 @@ class MainWindow(QMainWindow):
         self.status_changed.emit(text)
 
     def _set_status_note(self, text: str) -> None:
-        self.statusBar().showMessage(text, 3000)
+        """A passing note beside the status (which stays in view), gone after 3 s."""
+        self.note_label.setText(text)
+        self._note_timer.start(3000)
+        self.note_shown.emit(text)
 
     def showEvent(self, event) -> None:  # noqa: ANN001, N802 (Qt override)
         super().showEvent(event)

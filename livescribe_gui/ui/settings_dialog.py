@@ -5,6 +5,7 @@ Options the protocol lets a running session change apply at once; the dialog say
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -98,9 +99,9 @@ class SettingsDialog(QDialog):
         applies = QLabel(f"Changes to {LIVE_OPTIONS} apply at once, even while listening; "
                          f"changes to the {NEXT_SESSION_OPTIONS} apply to the next session.")
         applies.setWordWrap(True)
+        tabs.widget(1).layout().addRow(applies)  # about recognition options only
         layout = QVBoxLayout(self)
         layout.addWidget(tabs)
-        layout.addWidget(applies)
         layout.addWidget(self.buttons)
         self._validate()
 
@@ -123,6 +124,7 @@ class SettingsDialog(QDialog):
         self.key_file_check = QCheckBox("Save it in a file only you can read")
         self.key_file_check.setChecked(self._settings.key_in_file)
         if self._keys.from_environment:
+            self.key_edit.setPlaceholderText(f"Set by {ENV_VAR}")
             self.key_edit.setEnabled(False)
             self.show_key.setEnabled(False)
             self.key_file_check.setVisible(False)
@@ -153,6 +155,11 @@ class SettingsDialog(QDialog):
         form.addRow("", self.key_file_check)
         form.addRow("", self.key_result)
         form.addRow("Data zone", self.region_combo)
+        override = os.environ.get("LIVESCRIBE_STREAMING_HOST")
+        if override:
+            self.region_combo.setEnabled(False)
+            form.addRow("", QLabel(f"LIVESCRIBE_STREAMING_HOST is set: sessions go to "
+                                   f"{override}."))
         return self._page(form)
 
     def _recognition_tab(self) -> QWidget:
@@ -237,9 +244,9 @@ class SettingsDialog(QDialog):
         form.addRow("Prompt", self.prompt_edit)
         form.addRow("", self.prompt_note)
         form.addRow("Turn detection", self.turn_combo)
-        form.addRow("  End-of-turn confidence", self.confidence_spin)
-        form.addRow("  Shortest pause", self.min_silence_spin)
-        form.addRow("  Longest pause", self.max_silence_spin)
+        form.addRow("End-of-turn confidence", self.confidence_spin)
+        form.addRow("Shortest pause", self.min_silence_spin)
+        form.addRow("Longest pause", self.max_silence_spin)
         form.addRow("", self.format_check)
         form.addRow("", self.profanity_check)
         form.addRow("Stop when nobody speaks for", self.auto_stop_spin)
@@ -544,6 +551,7 @@ class SettingsDialog(QDialog):
                 at = text.index(key)
                 label.setText(label.text()[:label.text().index(text)] + text[:at] + "&"
                               + text[at:])
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         page = QWidget()
         page.setLayout(form)
         return page
