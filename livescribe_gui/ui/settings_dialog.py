@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QSystemTrayIcon,
     QTabWidget,
@@ -464,6 +465,7 @@ class SettingsDialog(QDialog):
         form = QFormLayout()
         form.addRow("", self.timestamps_check)
         form.addRow("Transcript text &size", self.font_spin)
+        form.addRow("Colours", self.theme_combo)
         form.addRow("", self.announce_check)
         form.addRow("", self.login_check)
         form.addRow("", self.listen_check)
@@ -472,7 +474,6 @@ class SettingsDialog(QDialog):
         form.addRow("Lines in it", self.live_lines_spin)
         form.addRow("", self.feed_check)
         form.addRow("Caption feed port", self.feed_port_spin)
-        form.addRow("Colours", self.theme_combo)
         return self._page(form)
 
     def _captions_tab(self) -> QWidget:
@@ -552,6 +553,12 @@ class SettingsDialog(QDialog):
                 label.setText(label.text()[:label.text().index(text)] + text[:at] + "&"
                               + text[at:])
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        for row in range(form.rowCount()):
+            item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            if item is not None and isinstance(item.widget(), (QLabel, QCheckBox)):
+                # Notes and check boxes take the whole width (and wrap in it).
+                item.widget().setSizePolicy(QSizePolicy.Policy.Expanding,
+                                            QSizePolicy.Policy.Preferred)
         page = QWidget()
         page.setLayout(form)
         return page
