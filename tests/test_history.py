@@ -143,3 +143,42 @@ def test_main_window_exports_the_session_it_showed(qtbot, window, standin, tmp_p
     with qtbot.waitSignal(window.exporter.finished, timeout=10000):
         window.export_to(tmp_path / "no-such-dir" / "out.txt", "txt")
     assert window.status_label.text().startswith("Could not write")
+
+
+def test_a_search_hit_says_where_it_is_and_opens_at_the_hit(qtbot):
+    writer = store.StoreWriter()
+    try:
+        sid = writer.begin_session(device="Mic", speech_model="m").result(5)
+        for i in range(200):
+            text = "the zebrafish arrived" if i == 150 else f"ordinary turn number {i}"
+            writer.save_final(sid, final(i, text))
+        writer.end_session(sid, duration_ms=400_000).result(5)
+        writer.rename(sid, "Aquarium meeting").result(5)
+        win = HistoryWindow(store=writer)
+        qtbot.addWidget(win)
+        win.resize(800, 400)
+        win.show()
+        win.search_edit.setText("zebrafish")
+        [row] = win.row_texts()
+        assert "Aquarium meeting" in row and "zebrafish" in row, "which session, and the words"
+        win.results.setCurrentRow(0)
+        cursor = win.view.textCursor()
+        assert cursor.blockNumber() == 150 and "zebrafish" in cursor.selectedText()
+        assert win.view.viewport().rect().contains(win.view.cursorRect(cursor).center())
+        win.search_edit.setText("unicorn")
+        assert win.row_texts() == [] and "Nothing matches “unicorn”" in win.header.text()
+        win.close()
+    finally:
+        writer.close()
+
+
+def test_an_empty_history_says_how_to_fill_it(qtbot):
+    writer = store.StoreWriter()
+    try:
+        win = HistoryWindow(store=writer)
+        qtbot.addWidget(win)
+        win.reload()
+        assert "No transcripts yet" in win.header.text()
+        win.close()
+    finally:
+        writer.close()

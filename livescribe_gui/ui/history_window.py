@@ -8,7 +8,7 @@ import html
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QTextDocumentFragment
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
@@ -31,6 +31,7 @@ from livescribe_gui.ui.exporting import Exporter, ask_export_path, export_name
 from livescribe_gui.ui.transcript_view import TranscriptView
 
 SESSION_ID = Qt.ItemDataRole.UserRole
+HIT_MS = Qt.ItemDataRole.UserRole + 1  # a search hit's turn
 
 
 def describe_date(iso: str) -> str:
@@ -125,10 +126,14 @@ class HistoryWindow(QWidget):
         self.results.blockSignals(True)
         self.results.clear()
         if query:
+            sessions = {s.id: s for s in history.list_sessions(self._conn)}
             for hit in history.search(self._conn, query):
+                s = sessions.get(hit.session_id)
+                where = (f"<b>{html.escape(s.display_title)}</b> · "
+                         f"{html.escape(describe_date(s.started_at))}" if s else "")
                 self._add_row(hit.session_id,
-                              f"<small>{format_timestamp(hit.start_ms)}</small> "
-                              f"{highlighted(hit.snippet)}")
+                              f"{where}<br><small>{format_timestamp(hit.start_ms)}</small> "
+                              f"{highlighted(hit.snippet)}", hit_ms=hit.start_ms)
         else:
             for s in history.list_sessions(self._conn):
                 mark = " <i>(interrupted)</i>" if s.status == "interrupted" else ""
@@ -144,10 +149,18 @@ class HistoryWindow(QWidget):
                 break
         self.results.blockSignals(False)
         self.open_session(keep)
+        if self.results.count() == 0:
+            self.header.setText(
+                f"Nothing matches “{html.escape(query)}”. Try fewer or other words."
+                if query else "No transcripts yet. Press Start in the main window: every "
+                "session is kept here, and you can search them all.")
 
-    def _add_row(self, session_id: int, rich_text: str) -> None:
+    def _add_row(self, session_id: int, rich_text: str, *, hit_ms: int | None = None) -> None:
         item = QListWidgetItem()
         item.setData(SESSION_ID, session_id)
+        item.setData(HIT_MS, hit_ms)
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, QTextDocumentFragment.fromHtml(
+            rich_text).toPlainText())
         label = QLabel(rich_text)
         label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.RichText)
@@ -164,9 +177,13 @@ class HistoryWindow(QWidget):
         return texts
 
     def _on_selected(self, item: QListWidgetItem | None) -> None:
-        self.open_session(item.data(SESSION_ID) if item is not None else None)
+        if item is None:
+            self.open_session(None)
+            return
+        self.open_session(item.data(SESSION_ID), hit_ms=item.data(HIT_MS))
 
-    def open_session(self, session_id: int | None) -> None:
+    def open_session(self, session_id: int | None, *, hit_ms: int | None = None) -> None:
+        """Show a session; opened from a search hit, the hit's turn is shown and selected."""
         self.current_id = session_id
         self.view.clear_transcript()
         doc = history.load_session(self._conn, session_id) if session_id is not None else None
@@ -183,6 +200,9 @@ class HistoryWindow(QWidget):
             self.view.apply([TurnAdded(i, t) for i, t in enumerate(doc.turns)])
             if doc.partial_text:
                 self.view.apply([PartialChanged(doc.partial_text, doc.partial_start_ms)])
+            hit = next((i for i, t in enumerate(doc.turns) if t.start_ms == hit_ms), None)
+            if hit is not None:
+                self.view.show_turn(hit)
         self._set_buttons()
 
     def _set_buttons(self) -> None:

@@ -112,6 +112,16 @@ class TranscriptView(QPlainTextEdit):
     def is_following_tail(self) -> bool:
         return self._following
 
+    def show_turn(self, index: int) -> None:
+        """Select final turn `index` and bring it into view (a search hit in History)."""
+        self._set_following(False)
+        block = self.document().findBlockByNumber(index)
+        cursor = QTextCursor(block)
+        cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock,
+                            QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        self.centerCursor()
+
     def follow_tail(self) -> None:
         """Follow the newest words again (the "Jump to live" button)."""
         self._set_following(True)
