@@ -50,7 +50,7 @@ def main() -> int:
     pulse.start()  # before sounddevice is imported: PortAudio sees servers running then
     started = time.monotonic()
     try:
-        from benchmarks import audio_to_wire, in_app, processes, store_export
+        from benchmarks import audio_to_wire, history_scale, in_app, processes, store_export
 
         results: list[Result] = []
         with tempfile.TemporaryDirectory() as tmp:
@@ -60,6 +60,8 @@ def main() -> int:
                 ("CPU and memory", lambda: processes.light_while_listening(
                     300 if args.full else 15)),
                 ("store and export", store_export.run),
+                ("history at scale", lambda: history_scale.run(
+                    Path(tmp) / "history", 10_000 if args.full else 2_000)),
             ]
             for name, step in steps:
                 print(f"benchmarks: {name}…", file=sys.stderr, flush=True)

@@ -68,6 +68,15 @@ def list_sessions(conn: sqlite3.Connection) -> list[SessionSummary]:
     return [_summary(r) for r in rows]
 
 
+def summaries(conn: sqlite3.Connection, ids: set[int]) -> dict[int, SessionSummary]:
+    """The summaries of just these sessions (the ones search hits are in)."""
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    rows = conn.execute(_SUMMARY + f" WHERE s.id IN ({marks})", tuple(ids)).fetchall()
+    return {row["id"]: _summary(row) for row in rows}
+
+
 def fts_query(text: str) -> str:
     """Words a person typed, as an FTS5 query: every word must occur; the last may be a prefix."""
     words = [w.replace('"', '""') for w in text.split()]

@@ -5,11 +5,20 @@ the store's writer thread."""
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QTextDocumentFragment
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QAction,
+    QKeySequence,
+    QPalette,
+    QTextDocument,
+    QTextDocumentFragment,
+)
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -19,6 +28,9 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +39,7 @@ from livescribe_gui.transcript import history
 from livescribe_gui.transcript import store as store_module
 from livescribe_gui.transcript.model import PartialChanged, TurnAdded, format_timestamp
 from livescribe_gui.transcript.store import StoreWriter
+from livescribe_gui.ui.background import BackgroundCall
 from livescribe_gui.ui.exporting import Exporter, ask_export_path, export_name
 from livescribe_gui.ui.transcript_view import TranscriptView
 
@@ -49,8 +62,89 @@ def highlighted(snippet: str) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Row:
+    session_id: int
+    rich_text: str
+    plain_text: str
+    hit_ms: int | None = None
+
+
+def list_rows(query: str) -> list[Row]:
+    """The list's rows: sessions newest first, or search hits with where they are. Runs on
+    a background thread with a connection of its own."""
+    conn = store_module.connect()
+    try:
+        if not query:
+            return [_session_row(s) for s in history.list_sessions(conn)]
+        hits = history.search(conn, query)
+        sessions = history.summaries(conn, {hit.session_id for hit in hits})
+        rows = []
+        for hit in hits:
+            s = sessions.get(hit.session_id)
+            where = (f"<b>{html.escape(s.display_title)}</b> · "
+                     f"{html.escape(describe_date(s.started_at))}" if s else "")
+            rich = (f"{where}<br><small>{format_timestamp(hit.start_ms)}</small> "
+                    f"{highlighted(hit.snippet)}")
+            rows.append(Row(hit.session_id, rich, _plain(rich), hit.start_ms))
+        return rows
+    finally:
+        conn.close()
+
+
+def _session_row(s: history.SessionSummary) -> Row:
+    state = {"interrupted": " · <i>interrupted</i>",
+             "recording": " · <b>● recording</b>"}.get(s.status, "")
+    rich = (f"<b>{html.escape(s.display_title)}</b><br>"
+            f"<small>{html.escape(describe_date(s.started_at))} · "
+            f"{format_timestamp(s.duration_ms)}{state}</small>")
+    return Row(s.id, rich, _plain(rich))
+
+
+def _plain(rich: str) -> str:
+    return QTextDocumentFragment.fromHtml(rich).toPlainText()
+
+
+class RichTextDelegate(QStyledItemDelegate):
+    """Rows are a little HTML (a title, a date, highlighted hits), painted without a widget
+    per row."""
+
+    def _document(self, option: QStyleOptionViewItem, index) -> QTextDocument:  # noqa: ANN001
+        document = QTextDocument()
+        document.setDefaultFont(option.font)
+        document.setHtml(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        document.setDocumentMargin(0)
+        return document
+
+    def paint(self, painter, option, index) -> None:  # noqa: ANN001
+        options = QStyleOptionViewItem(option)
+        self.initStyleOption(options, index)
+        document = self._document(options, index)
+        options.text = ""
+        style = options.widget.style() if options.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, options, painter, options.widget)
+        painter.save()
+        painter.setClipRect(options.rect.adjusted(4, 0, -4, 0))  # long lines are cut, not wrapped
+        painter.translate(options.rect.left() + 4, options.rect.top() + 4)
+        context = QAbstractTextDocumentLayout.PaintContext()
+        selected = options.state & QStyle.StateFlag.State_Selected
+        context.palette.setColor(QPalette.ColorRole.Text, options.palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text))
+        document.documentLayout().draw(painter, context)
+        painter.restore()
+
+    def sizeHint(self, option, index) -> QSize:  # noqa: ANN001, N802 (Qt override)
+        options = QStyleOptionViewItem(option)
+        self.initStyleOption(options, index)
+        width = options.widget.viewport().width() if options.widget else 300
+        options.rect.setWidth(width)
+        document = self._document(options, index)
+        return QSize(width, int(document.size().height()) + 8)
+
+
 class HistoryWindow(QWidget):
     changed = Signal()
+    rows_shown = Signal()  # the list shows the answer to the newest question
 
     def __init__(self, *, store: StoreWriter | None, parent: QWidget | None = None):
         super().__init__(parent, Qt.WindowType.Window)
@@ -69,9 +163,18 @@ class HistoryWindow(QWidget):
         if clear is not None:
             clear.setText("Clear the search")
         self.search_edit.textChanged.connect(self.reload)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(150)
+        self._debounce.timeout.connect(self._query)
+        self._asked = 0
+        self._lister = BackgroundCall(self, name="history-query")
+        self._lister.done.connect(self._show_rows)
         self.results = QListWidget()
         self.results.setAccessibleName("Sessions")
-        self.results.setWordWrap(True)
+        self.results.setItemDelegate(RichTextDelegate(self.results))
+        # Every row is two lines: measured once, so ten thousand rows cost no more to show.
+        self.results.setUniformItemSizes(True)
         self.results.currentItemChanged.connect(self._on_selected)
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -120,32 +223,36 @@ class HistoryWindow(QWidget):
         self.exporter.finished.connect(lambda ok, message: self.status.setText(message))
         self._set_buttons()
 
-    def reload(self) -> None:
-        query = self.search_edit.text().strip()
+    def reload(self, *, at_once: bool = False) -> None:
+        """Look again (typing waits for a pause of 150 ms; opening the window does not); the
+        query runs off the GUI thread and only the newest answer is shown."""
+        if at_once:
+            self._debounce.stop()
+            self._query()
+        else:
+            self._debounce.start()
+
+    def _query(self) -> None:
+        self._asked += 1
+        asked, query = self._asked, self.search_edit.text().strip()
+        self._lister.start(lambda: (asked, query, list_rows(query)))
+
+    def _show_rows(self, answer: tuple[int, str, list[Row]] | None) -> None:
+        if answer is None or answer[0] != self._asked:
+            return  # a newer question is on its way
+        _asked, query, rows = answer
         keep = self.current_id
         self.results.blockSignals(True)
         self.results.clear()
-        if query:
-            sessions = {s.id: s for s in history.list_sessions(self._conn)}
-            for hit in history.search(self._conn, query):
-                s = sessions.get(hit.session_id)
-                where = (f"<b>{html.escape(s.display_title)}</b> · "
-                         f"{html.escape(describe_date(s.started_at))}" if s else "")
-                self._add_row(hit.session_id,
-                              f"{where}<br><small>{format_timestamp(hit.start_ms)}</small> "
-                              f"{highlighted(hit.snippet)}", hit_ms=hit.start_ms)
-        else:
-            for s in history.list_sessions(self._conn):
-                mark = " <i>(interrupted)</i>" if s.status == "interrupted" else ""
-                self._add_row(
-                    s.id,
-                    f"<b>{html.escape(describe_date(s.started_at))}</b> · "
-                    f"{format_timestamp(s.duration_ms)} · {html.escape(s.device)}{mark}<br>"
-                    f"{html.escape(s.display_title)}",
-                )
-        for row in range(self.results.count()):
-            if self.results.item(row).data(SESSION_ID) == keep:
-                self.results.setCurrentRow(row)
+        for row in rows:
+            item = QListWidgetItem(row.rich_text)
+            item.setData(SESSION_ID, row.session_id)
+            item.setData(HIT_MS, row.hit_ms)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, row.plain_text)
+            self.results.addItem(item)
+        for index in range(self.results.count()):
+            if self.results.item(index).data(SESSION_ID) == keep:
+                self.results.setCurrentRow(index)
                 break
         self.results.blockSignals(False)
         self.open_session(keep)
@@ -154,27 +261,10 @@ class HistoryWindow(QWidget):
                 f"Nothing matches “{html.escape(query)}”. Try fewer or other words."
                 if query else "No transcripts yet. Press Start in the main window: every "
                 "session is kept here, and you can search them all.")
-
-    def _add_row(self, session_id: int, rich_text: str, *, hit_ms: int | None = None) -> None:
-        item = QListWidgetItem()
-        item.setData(SESSION_ID, session_id)
-        item.setData(HIT_MS, hit_ms)
-        item.setData(Qt.ItemDataRole.AccessibleTextRole, QTextDocumentFragment.fromHtml(
-            rich_text).toPlainText())
-        label = QLabel(rich_text)
-        label.setWordWrap(True)
-        label.setTextFormat(Qt.TextFormat.RichText)
-        label.setContentsMargins(4, 4, 4, 4)
-        item.setSizeHint(label.sizeHint())
-        self.results.addItem(item)
-        self.results.setItemWidget(item, label)
+        self.rows_shown.emit()
 
     def row_texts(self) -> list[str]:
-        texts = []
-        for i in range(self.results.count()):
-            widget = self.results.itemWidget(self.results.item(i))
-            texts.append(widget.text() if isinstance(widget, QLabel) else "")
-        return texts
+        return [self.results.item(i).text() for i in range(self.results.count())]
 
     def _on_selected(self, item: QListWidgetItem | None) -> None:
         if item is None:

@@ -618,7 +618,7 @@ class MainWindow(QMainWindow):
             self._history_window = HistoryWindow(store=self.store)
         self._history_window.exporter.subtitle_text = self.settings.subtitle_text
         self._history_window.view.set_text_size(self.settings.font_size)
-        self._history_window.reload()
+        self._history_window.reload(at_once=True)
         self._history_window.show()
         self._history_window.raise_()
 
