@@ -191,3 +191,61 @@ def test_an_empty_history_says_how_to_fill_it(qtbot):
         win.close()
     finally:
         writer.close()
+
+
+def test_rename_in_place_starts_from_the_real_title(qtbot, filled_store):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLineEdit
+
+    writer, old, new = filled_store
+    win = HistoryWindow(store=writer)
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.waitSignal(win.rows_shown, timeout=10000):
+        win.reload(at_once=True)
+    win.results.setCurrentRow(1)
+    win.rename_current()
+    editor = win.results.findChild(QLineEdit)
+    assert editor is not None and editor.text() == "We agreed on the quarterly budget."
+    editor.setText("Budget meeting")
+    with qtbot.waitSignal(win.rows_shown, timeout=10000):
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert "Budget meeting" in win.row_texts()[1]
+    win.close()
+
+
+def test_several_sessions_export_one_file_each(qtbot, filled_store, tmp_path, monkeypatch):
+    from livescribe_gui.ui import history_window
+
+    writer, old, new = filled_store
+    win = HistoryWindow(store=writer)
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.rows_shown, timeout=10000):
+        win.reload(at_once=True)
+    win.results.selectAll()
+    monkeypatch.setattr(history_window, "ask_export_path",
+                        lambda _parent, name: (tmp_path / f"{name}.md", "md"))
+    done = []
+    win.exporter.finished.connect(lambda ok, message: done.append(ok))
+    win.export_current()
+    qtbot.waitUntil(lambda: len(done) == 2, timeout=10000)
+    written = sorted(p.read_text() for p in tmp_path.glob("*.md"))
+    assert len(written) == 2 and all(text.startswith("# ") for text in written)
+    assert any("Welcome to the lecture" in text for text in written)
+    win.close()
+
+
+@pytest.mark.script("first turn here", "second turn here", "third turn here")
+def test_the_live_view_exports_just_the_selection(qtbot, window, standin, tmp_path):
+    from PySide6.QtGui import QTextCursor
+
+    transcribe_whole_script(qtbot, window, turns=3)
+    cursor = QTextCursor(window.view.document().findBlockByNumber(1))
+    cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+    window.view.setTextCursor(cursor)
+    with qtbot.waitSignal(window.exporter.finished, timeout=10000) as done:
+        window.export_selection(tmp_path / "part.txt", "txt")
+    assert done.args[0] is True
+    text = (tmp_path / "part.txt").read_text()
+    assert "Second turn here." in text and "Third turn here." in text
+    assert "First turn here." not in text

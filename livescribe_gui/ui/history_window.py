@@ -20,7 +20,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -44,6 +43,7 @@ from livescribe_gui.ui.exporting import Exporter, ask_export_path, export_name
 from livescribe_gui.ui.transcript_view import TranscriptView
 
 SESSION_ID = Qt.ItemDataRole.UserRole
+RICH_TEXT = Qt.ItemDataRole.UserRole + 2  # the row as it is drawn
 HIT_MS = Qt.ItemDataRole.UserRole + 1  # a search hit's turn
 
 
@@ -68,6 +68,7 @@ class Row:
     rich_text: str
     plain_text: str
     hit_ms: int | None = None
+    title: str = ""  # what renaming in place starts from (sessions only, not hits)
 
 
 def list_rows(query: str) -> list[Row]:
@@ -98,7 +99,7 @@ def _session_row(s: history.SessionSummary) -> Row:
     rich = (f"<b>{html.escape(s.display_title)}</b><br>"
             f"<small>{html.escape(describe_date(s.started_at))} · "
             f"{format_timestamp(s.duration_ms)}{state}</small>")
-    return Row(s.id, rich, _plain(rich))
+    return Row(s.id, rich, _plain(rich), title=s.title or s.first_words.rstrip("…"))
 
 
 def _plain(rich: str) -> str:
@@ -112,7 +113,7 @@ class RichTextDelegate(QStyledItemDelegate):
     def _document(self, option: QStyleOptionViewItem, index) -> QTextDocument:  # noqa: ANN001
         document = QTextDocument()
         document.setDefaultFont(option.font)
-        document.setHtml(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        document.setHtml(index.data(RICH_TEXT) or "")
         document.setDocumentMargin(0)
         return document
 
@@ -176,6 +177,9 @@ class HistoryWindow(QWidget):
         # Every row is two lines: measured once, so ten thousand rows cost no more to show.
         self.results.setUniformItemSizes(True)
         self.results.currentItemChanged.connect(self._on_selected)
+        self.results.itemChanged.connect(self._renamed_in_place)  # F2: renamed in place
+        self.results.setEditTriggers(QListWidget.EditTrigger.EditKeyPressed)
+        self.results.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.addWidget(self.search_edit)
@@ -245,10 +249,13 @@ class HistoryWindow(QWidget):
         self.results.blockSignals(True)
         self.results.clear()
         for row in rows:
-            item = QListWidgetItem(row.rich_text)
+            item = QListWidgetItem(row.title)  # its text is what F2 edits
+            item.setData(RICH_TEXT, row.rich_text)
             item.setData(SESSION_ID, row.session_id)
             item.setData(HIT_MS, row.hit_ms)
             item.setData(Qt.ItemDataRole.AccessibleTextRole, row.plain_text)
+            if row.hit_ms is None and self._store is not None:
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
             self.results.addItem(item)
         for index in range(self.results.count()):
             if self.results.item(index).data(SESSION_ID) == keep:
@@ -264,7 +271,12 @@ class HistoryWindow(QWidget):
         self.rows_shown.emit()
 
     def row_texts(self) -> list[str]:
-        return [self.results.item(i).text() for i in range(self.results.count())]
+        return [self.results.item(i).data(RICH_TEXT) for i in range(self.results.count())]
+
+    def _renamed_in_place(self, item: QListWidgetItem) -> None:
+        title = item.text().strip()
+        if title:
+            self.rename(item.data(SESSION_ID), title)
 
     def _on_selected(self, item: QListWidgetItem | None) -> None:
         if item is None:
@@ -301,13 +313,10 @@ class HistoryWindow(QWidget):
             button.setEnabled(enabled and (button is self.export_button or self._store is not None))
 
     def rename_current(self) -> None:
-        if self.current_id is None:
-            return
-        doc = history.load_session(self._conn, self.current_id)
-        title, ok = QInputDialog.getText(self, "Rename session", "Title:",
-                                         text=doc.summary.display_title if doc else "")
-        if ok:
-            self.rename(self.current_id, title.strip())
+        """Rename in place: the row becomes an editor holding the real title, selected."""
+        item = self.results.currentItem()
+        if item is not None and item.flags() & Qt.ItemFlag.ItemIsEditable:
+            self.results.editItem(item)
 
     def rename(self, session_id: int, title: str) -> None:
         if self._store is not None:
@@ -354,12 +363,18 @@ class HistoryWindow(QWidget):
             self._store.delete_all().add_done_callback(lambda _: self.changed.emit())
 
     def export_current(self) -> None:
-        if self.current_id is None:
+        """The chosen session, or each of several selected: one file each, named by date and
+        title, in the folder and format chosen for the first."""
+        ids = list(dict.fromkeys(i.data(SESSION_ID) for i in self.results.selectedItems()))
+        ids = ids or ([self.current_id] if self.current_id is not None else [])
+        docs = [d for d in (history.load_session(self._conn, i) for i in ids) if d is not None]
+        if not docs:
             return
-        doc = history.load_session(self._conn, self.current_id)
-        if doc is None:
+        names = [export_name(d.summary.display_title, d.summary.started_at) for d in docs]
+        chosen = ask_export_path(self, names[0])
+        if chosen is None:
             return
-        chosen = ask_export_path(self, export_name(doc.summary.display_title,
-                                                   doc.summary.started_at))
-        if chosen is not None:
-            self.exporter.export_session(self.current_id, *chosen)
+        path, fmt = chosen
+        for doc, name in zip(docs, names, strict=True):
+            target = path if doc is docs[0] else path.with_name(f"{name}.{fmt}")
+            self.exporter.export_session(doc.summary.id, target, fmt)

@@ -226,6 +226,8 @@ class MainWindow(QMainWindow):
         self.export_action = QAction("&Export…", self)
         self.export_action.setShortcut(QKeySequence("Ctrl+E"))
         self.export_action.triggered.connect(self.export_current)
+        self.export_selection_action = QAction("Export the &selection…", self)
+        self.export_selection_action.triggered.connect(self.export_selection)
         self.history_action = QAction("&History…", self)
         self.history_action.setShortcut(QKeySequence("Ctrl+H"))
         self.history_action.triggered.connect(self.open_history)
@@ -233,7 +235,8 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.quit)
         for action in (self.copy_action, self.copy_markdown_action, self.export_action,
-                       self.history_action, self.settings_action, quit_action):
+                       self.export_selection_action, self.history_action,
+                       self.settings_action, quit_action):
             file_menu.addAction(action)
             self.addAction(action)
         session_menu = self.menuBar().addMenu("&Session")
@@ -591,8 +594,31 @@ class MainWindow(QMainWindow):
         elif self.transcript.turns:
             self.exporter.export_document(self._in_memory_document(), path, fmt)
 
-    def _in_memory_document(self) -> SessionTranscript:
-        turns = list(self.transcript.turns)
+    def selected_turns(self) -> list:
+        """The turns the selection in the transcript touches (any part of them)."""
+        cursor = self.view.textCursor()
+        if not cursor.hasSelection():
+            return []
+        document = self.view.document()
+        first = document.findBlock(cursor.selectionStart()).blockNumber()
+        last = document.findBlock(cursor.selectionEnd()).blockNumber()
+        return self.transcript.turns[first:last + 1]
+
+    def export_selection(self, path=None, fmt: str = "") -> None:  # noqa: ANN001
+        """File -> Export the selection: just the turns selected in the transcript."""
+        turns = self.selected_turns()
+        if not turns:
+            self._set_status_note("Select part of the transcript first.")
+            return
+        if path is None:
+            chosen = ask_export_path(self, export_name(turns[0].text, now_iso()))
+            if chosen is None:
+                return
+            path, fmt = chosen
+        self.exporter.export_document(self._in_memory_document(turns), path, fmt)
+
+    def _in_memory_document(self, turns: list | None = None) -> SessionTranscript:
+        turns = list(self.transcript.turns if turns is None else turns)
         summary = SessionSummary(0, now_iso(), turns[-1].end_ms if turns else 0,
                                  self._device_name, self.settings.speech_model, "",
                                  "not saved", turns[0].text if turns else "")
