@@ -249,3 +249,46 @@ def test_the_live_view_exports_just_the_selection(qtbot, window, standin, tmp_pa
     text = (tmp_path / "part.txt").read_text()
     assert "Second turn here." in text and "Third turn here." in text
     assert "First turn here." not in text
+
+
+def test_f3_goes_to_the_next_hit_in_the_same_session(qtbot):
+    writer = store.StoreWriter()
+    try:
+        sid = writer.begin_session(device="Mic", speech_model="m").result(5)
+        for i in range(60):
+            writer.save_final(sid, final(i, "the zebrafish again" if i in (10, 40) else
+                                         f"plain turn {i}"))
+        writer.end_session(sid, duration_ms=120_000).result(5)
+        win = HistoryWindow(store=writer)
+        qtbot.addWidget(win)
+        win.show()
+        with qtbot.waitSignal(win.rows_shown, timeout=10000):
+            win.search_edit.setText("zebrafish")
+        win.results.setCurrentRow(0)
+        assert win.view.textCursor().blockNumber() == 10
+        win.next_hit(+1)
+        assert win.view.textCursor().blockNumber() == 40
+        win.next_hit(+1)
+        assert win.view.textCursor().blockNumber() == 10, "round again"
+        win.close()
+    finally:
+        writer.close()
+
+
+def test_a_session_being_recorded_is_marked_and_kept_current(qtbot):
+    writer = store.StoreWriter()
+    try:
+        sid = writer.begin_session(device="Mic", speech_model="m").result(5)
+        writer.save_final(sid, final(0, "still going"))
+        win = HistoryWindow(store=writer)
+        qtbot.addWidget(win)
+        win.show()
+        with qtbot.waitSignal(win.rows_shown, timeout=10000):
+            win.reload(at_once=True)
+        assert "● recording" in win.row_texts()[0] and win._live.isActive()
+        writer.end_session(sid, duration_ms=5000).result(5)
+        qtbot.waitUntil(lambda: "● recording" not in win.row_texts()[0], timeout=10000)
+        assert not win._live.isActive()
+        win.close()
+    finally:
+        writer.close()

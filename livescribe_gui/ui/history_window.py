@@ -171,6 +171,10 @@ class HistoryWindow(QWidget):
         self._asked = 0
         self._lister = BackgroundCall(self, name="history-query")
         self._lister.done.connect(self._show_rows)
+        # A session being recorded grows while the window is open: look again now and then.
+        self._live = QTimer(self)
+        self._live.setInterval(3000)
+        self._live.timeout.connect(lambda: self.reload(at_once=True))
         self.results = QListWidget()
         self.results.setAccessibleName("Sessions")
         self.results.setItemDelegate(RichTextDelegate(self.results))
@@ -200,7 +204,9 @@ class HistoryWindow(QWidget):
         for button in (self.rename_button, self.delete_button, self.export_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        for keys, slot in ((("Esc", "Ctrl+W"), self.close),
+        for keys, slot in ((("F3",), lambda: self.next_hit(+1)),
+                           (("Shift+F3",), lambda: self.next_hit(-1)),
+                           (("Esc", "Ctrl+W"), self.close),
                            (("Ctrl+F",), self._focus_search),
                            (("Del",), self.delete_current), (("F2",), self.rename_current)):
             action = QAction(self)
@@ -263,6 +269,11 @@ class HistoryWindow(QWidget):
                 break
         self.results.blockSignals(False)
         self.open_session(keep)
+        recording = any("● recording" in row.rich_text for row in rows)
+        if recording and not query:
+            self._live.start()
+        else:
+            self._live.stop()
         if self.results.count() == 0:
             self.header.setText(
                 f"Nothing matches “{html.escape(query)}”. Try fewer or other words."
@@ -272,6 +283,20 @@ class HistoryWindow(QWidget):
 
     def row_texts(self) -> list[str]:
         return [self.results.item(i).data(RICH_TEXT) for i in range(self.results.count())]
+
+    def next_hit(self, step: int) -> None:
+        """F3 / Shift+F3: the next (previous) search hit in the same session."""
+        current = self.results.currentRow()
+        if current < 0:
+            return
+        session = self.results.item(current).data(SESSION_ID)
+        count = self.results.count()
+        for offset in range(1, count):
+            row = (current + step * offset) % count
+            item = self.results.item(row)
+            if item.data(SESSION_ID) == session and item.data(HIT_MS) is not None:
+                self.results.setCurrentRow(row)
+                return
 
     def _renamed_in_place(self, item: QListWidgetItem) -> None:
         title = item.text().strip()
