@@ -65,7 +65,7 @@ def test_sigkill_right_after_a_final_turn_is_shown_keeps_it(qtbot, tmp_path, sta
             win.reload()
         [row] = win.row_texts()
         assert "interrupted" in row and "First we review the budget" in row
-        win.results.setCurrentRow(0)
+        win.select_row(0)
         assert formatted(SCRIPT[0]) in win.view.toPlainText()
     finally:
         win.close()
@@ -104,7 +104,7 @@ def test_history_lists_searches_opens_renames_deletes(qtbot, filled_store):
     [hit] = win.row_texts()
     assert "<b style='background:#fde68a'>budget</b>" in hit
 
-    win.results.setCurrentRow(0)
+    win.select_row(0)
     assert win.current_id == old
     assert win.view.toPlainText() == (
         "00:00   We agreed on the quarterly budget.\n00:02   Travel is frozen until March."
@@ -168,7 +168,7 @@ def test_a_search_hit_says_where_it_is_and_opens_at_the_hit(qtbot):
             win.search_edit.setText("zebrafish")
         [row] = win.row_texts()
         assert "Aquarium meeting" in row and "zebrafish" in row, "which session, and the words"
-        win.results.setCurrentRow(0)
+        win.select_row(0)
         cursor = win.view.textCursor()
         assert cursor.blockNumber() == 150 and "zebrafish" in cursor.selectedText()
         assert win.view.viewport().rect().contains(win.view.cursorRect(cursor).center())
@@ -203,7 +203,7 @@ def test_rename_in_place_starts_from_the_real_title(qtbot, filled_store):
     win.show()
     with qtbot.waitSignal(win.rows_shown, timeout=10000):
         win.reload(at_once=True)
-    win.results.setCurrentRow(1)
+    win.select_row(1)
     win.rename_current()
     editor = win.results.findChild(QLineEdit)
     assert editor is not None and editor.text() == "We agreed on the quarterly budget."
@@ -264,7 +264,7 @@ def test_f3_goes_to_the_next_hit_in_the_same_session(qtbot):
         win.show()
         with qtbot.waitSignal(win.rows_shown, timeout=10000):
             win.search_edit.setText("zebrafish")
-        win.results.setCurrentRow(0)
+        win.select_row(0)
         assert win.view.textCursor().blockNumber() == 10
         win.next_hit(+1)
         assert win.view.textCursor().blockNumber() == 40

@@ -5,10 +5,19 @@ the store's writer thread."""
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QAction,
@@ -22,8 +31,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
+    QListView,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -94,12 +102,14 @@ def list_rows(query: str) -> list[Row]:
 
 
 def _session_row(s: history.SessionSummary) -> Row:
-    state = {"interrupted": " · <i>interrupted</i>",
-             "recording": " · <b>● recording</b>"}.get(s.status, "")
+    state = {"interrupted": "interrupted", "recording": "● recording"}.get(s.status, "")
+    marked = {"interrupted": " · <i>interrupted</i>",
+              "recording": " · <b>● recording</b>"}.get(s.status, "")
+    when = f"{describe_date(s.started_at)} · {format_timestamp(s.duration_ms)}"
     rich = (f"<b>{html.escape(s.display_title)}</b><br>"
-            f"<small>{html.escape(describe_date(s.started_at))} · "
-            f"{format_timestamp(s.duration_ms)}{state}</small>")
-    return Row(s.id, rich, _plain(rich), title=s.title or s.first_words.rstrip("…"))
+            f"<small>{html.escape(when)}{marked}</small>")
+    plain = f"{s.display_title}, {when}" + (f", {state}" if state else "")
+    return Row(s.id, rich, plain, title=s.title or s.first_words.rstrip("…"))
 
 
 def _plain(rich: str) -> str:
@@ -143,6 +153,50 @@ class RichTextDelegate(QStyledItemDelegate):
         return QSize(width, int(document.size().height()) + 8)
 
 
+class RowsModel(QAbstractListModel):
+    """The list's rows, swapped whole for each answer: with uniform row sizes the view lays
+    out only what it shows, so ten thousand rows cost no more than ten."""
+
+    def __init__(self, rename: Callable[[int, str], None], parent: QObject | None = None):
+        super().__init__(parent)
+        self.rows: list[Row] = []
+        self._rename = rename
+        self.editable = True
+
+    def replace(self, rows: list[Row]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        row = self.rows[index.row()]
+        return {
+            RICH_TEXT: row.rich_text,
+            SESSION_ID: row.session_id,
+            HIT_MS: row.hit_ms,
+            Qt.ItemDataRole.AccessibleTextRole: row.plain_text,
+            Qt.ItemDataRole.DisplayRole: row.title,
+            Qt.ItemDataRole.EditRole: row.title,
+        }.get(role)
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if self.editable and self.rows[index.row()].hit_ms is None:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def setData(self, index: QModelIndex, value: object,  # noqa: N802 (Qt override)
+                role: int = Qt.ItemDataRole.EditRole) -> bool:
+        title = str(value).strip()
+        if role != Qt.ItemDataRole.EditRole or not title:
+            return False
+        self._rename(self.rows[index.row()].session_id, title)  # F2: renamed in place
+        return True
+
+
 class HistoryWindow(QWidget):
     changed = Signal()
     rows_shown = Signal()  # the list shows the answer to the newest question
@@ -175,15 +229,17 @@ class HistoryWindow(QWidget):
         self._live = QTimer(self)
         self._live.setInterval(3000)
         self._live.timeout.connect(lambda: self.reload(at_once=True))
-        self.results = QListWidget()
+        self.model = RowsModel(self.rename, self)
+        self.model.editable = store is not None
+        self.results = QListView()
+        self.results.setModel(self.model)
         self.results.setAccessibleName("Sessions")
         self.results.setItemDelegate(RichTextDelegate(self.results))
         # Every row is two lines: measured once, so ten thousand rows cost no more to show.
         self.results.setUniformItemSizes(True)
-        self.results.currentItemChanged.connect(self._on_selected)
-        self.results.itemChanged.connect(self._renamed_in_place)  # F2: renamed in place
-        self.results.setEditTriggers(QListWidget.EditTrigger.EditKeyPressed)
-        self.results.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
+        self.results.selectionModel().currentChanged.connect(self._on_selected)
+        self.results.setEditTriggers(QListView.EditTrigger.EditKeyPressed)
+        self.results.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.addWidget(self.search_edit)
@@ -252,29 +308,21 @@ class HistoryWindow(QWidget):
             return  # a newer question is on its way
         _asked, query, rows = answer
         keep = self.current_id
-        self.results.blockSignals(True)
-        self.results.clear()
-        for row in rows:
-            item = QListWidgetItem(row.title)  # its text is what F2 edits
-            item.setData(RICH_TEXT, row.rich_text)
-            item.setData(SESSION_ID, row.session_id)
-            item.setData(HIT_MS, row.hit_ms)
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, row.plain_text)
-            if row.hit_ms is None and self._store is not None:
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
-            self.results.addItem(item)
-        for index in range(self.results.count()):
-            if self.results.item(index).data(SESSION_ID) == keep:
-                self.results.setCurrentRow(index)
+        selection = self.results.selectionModel()
+        selection.blockSignals(True)
+        self.model.replace(rows)
+        for number, row in enumerate(rows):
+            if row.session_id == keep:
+                self.select_row(number)
                 break
-        self.results.blockSignals(False)
+        selection.blockSignals(False)
         self.open_session(keep)
         recording = any("● recording" in row.rich_text for row in rows)
         if recording and not query:
             self._live.start()
         else:
             self._live.stop()
-        if self.results.count() == 0:
+        if not rows:
             self.header.setText(
                 f"Nothing matches “{html.escape(query)}”. Try fewer or other words."
                 if query else "No transcripts yet. Press Start in the main window: every "
@@ -282,32 +330,30 @@ class HistoryWindow(QWidget):
         self.rows_shown.emit()
 
     def row_texts(self) -> list[str]:
-        return [self.results.item(i).data(RICH_TEXT) for i in range(self.results.count())]
+        return [row.rich_text for row in self.model.rows]
+
+    def select_row(self, number: int) -> None:
+        self.results.setCurrentIndex(self.model.index(number))
 
     def next_hit(self, step: int) -> None:
         """F3 / Shift+F3: the next (previous) search hit in the same session."""
-        current = self.results.currentRow()
+        current = self.results.currentIndex().row()
         if current < 0:
             return
-        session = self.results.item(current).data(SESSION_ID)
-        count = self.results.count()
-        for offset in range(1, count):
-            row = (current + step * offset) % count
-            item = self.results.item(row)
-            if item.data(SESSION_ID) == session and item.data(HIT_MS) is not None:
-                self.results.setCurrentRow(row)
+        rows = self.model.rows
+        for offset in range(1, len(rows)):
+            number = (current + step * offset) % len(rows)
+            same = rows[number].session_id == rows[current].session_id
+            if same and rows[number].hit_ms is not None:
+                self.select_row(number)
                 return
 
-    def _renamed_in_place(self, item: QListWidgetItem) -> None:
-        title = item.text().strip()
-        if title:
-            self.rename(item.data(SESSION_ID), title)
-
-    def _on_selected(self, item: QListWidgetItem | None) -> None:
-        if item is None:
+    def _on_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
             self.open_session(None)
             return
-        self.open_session(item.data(SESSION_ID), hit_ms=item.data(HIT_MS))
+        row = self.model.rows[current.row()]
+        self.open_session(row.session_id, hit_ms=row.hit_ms)
 
     def open_session(self, session_id: int | None, *, hit_ms: int | None = None) -> None:
         """Show a session; opened from a search hit, the hit's turn is shown and selected."""
@@ -339,9 +385,9 @@ class HistoryWindow(QWidget):
 
     def rename_current(self) -> None:
         """Rename in place: the row becomes an editor holding the real title, selected."""
-        item = self.results.currentItem()
-        if item is not None and item.flags() & Qt.ItemFlag.ItemIsEditable:
-            self.results.editItem(item)
+        index = self.results.currentIndex()
+        if index.isValid() and self.model.flags(index) & Qt.ItemFlag.ItemIsEditable:
+            self.results.edit(index)
 
     def rename(self, session_id: int, title: str) -> None:
         if self._store is not None:
@@ -390,7 +436,8 @@ class HistoryWindow(QWidget):
     def export_current(self) -> None:
         """The chosen session, or each of several selected: one file each, named by date and
         title, in the folder and format chosen for the first."""
-        ids = list(dict.fromkeys(i.data(SESSION_ID) for i in self.results.selectedItems()))
+        picked = self.results.selectionModel().selectedIndexes()
+        ids = list(dict.fromkeys(self.model.rows[i.row()].session_id for i in picked))
         ids = ids or ([self.current_id] if self.current_id is not None else [])
         docs = [d for d in (history.load_session(self._conn, i) for i in ids) if d is not None]
         if not docs:
