@@ -102,7 +102,7 @@ def test_history_lists_searches_opens_renames_deletes(qtbot, filled_store):
     with qtbot.waitSignal(win.rows_shown, timeout=10000):
         win.search_edit.setText("budget")
     [hit] = win.row_texts()
-    assert "<b style='background:#fde68a'>budget</b>" in hit
+    assert "<b style='background:#fde68a; color:#000000'>budget</b>" in hit
 
     win.select_row(0)
     assert win.current_id == old

@@ -65,7 +65,8 @@ def describe_date(iso: str) -> str:
 
 def highlighted(snippet: str) -> str:
     escaped = html.escape(snippet)
-    return escaped.replace(history.HIT_START, "<b style='background:#fde68a'>").replace(
+    mark = "<b style='background:#fde68a; color:#000000'>"  # readable on a selected row too
+    return escaped.replace(history.HIT_START, mark).replace(
         history.HIT_END, "</b>"
     )
 
@@ -248,6 +249,7 @@ class HistoryWindow(QWidget):
         self.header = QLabel("Choose a session on the left.")
         self.header.setWordWrap(True)
         self.view = TranscriptView()
+        self.view.offers_jump = False
         self.view.setPlaceholderText("")
         self.rename_button = QPushButton("Rename…")
         self.rename_button.clicked.connect(self.rename_current)

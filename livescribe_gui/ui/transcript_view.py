@@ -50,6 +50,7 @@ class TranscriptView(QPlainTextEdit):
         self._partial: tuple[int, str] = (0, "")  # the live line shown: start, text
         self._following = True
         self._scrolling_to_tail = False
+        self.offers_jump = True  # a live transcript offers "Jump to live"; History does not
         self.speaker_names: dict[str, str] = {}  # names given to speakers in this session
         self.translation_display = "both"  # or "only": the translation in place of the text
         bar = self.verticalScrollBar()
@@ -157,7 +158,7 @@ class TranscriptView(QPlainTextEdit):
 
     def _set_following(self, following: bool) -> None:
         self._following = following
-        self.jump_button.setVisible(not following and self._blocks_used > 0)
+        self.jump_button.setVisible(self.offers_jump and not following and self._blocks_used > 0)
         if not following:
             self._place_jump_button()
 
