@@ -40,6 +40,18 @@ def wait_for_log(tmp_path: Path, text: str, proc: subprocess.Popen[str], *,
         time.sleep(0.02)
 
 
+def run_until_a_session(tmp_path: Path, standin, *args: str) -> None:  # noqa: ANN001
+    """Run the real app until the stand-in has seen a session, then end it with SIGTERM."""
+    proc = launch(tmp_path, standin.url, *args)
+    try:
+        assert standin.wait_until(lambda: bool(standin.sessions), timeout=30)
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
 def launch(tmp_path: Path, standin_url: str, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "livescribe_gui", *args],

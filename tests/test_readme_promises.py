@@ -59,17 +59,22 @@ def test_ctrl_h_opens_history_and_ctrl_comma_settings(qtbot, make_window):
     dialog.reject()
 
 
-def _answer_save_dialog(path, name_filter: str):
-    """Answers the next save dialog the way a person would: a name, a type, Save."""
+def _answer_save_dialog(directory, name_filter: str, name: str = "",  # noqa: ANN001
+                        suggested: list | None = None) -> None:
+    """Answers the next save dialog the way a person would: a type, a folder, a name (or the
+    one suggested, noted in `suggested`), Save."""
     def answer() -> None:
         dialog = next((w for w in QApplication.topLevelWidgets()
                        if isinstance(w, QFileDialog) and w.isVisible()), None)
         if dialog is None:
             QTimer.singleShot(20, answer)
             return
+        name_edit = dialog.findChild(QLineEdit, "fileNameEdit")
+        if suggested is not None:
+            suggested.append(name_edit.text())
         dialog.selectNameFilter(name_filter)
-        dialog.setDirectory(str(path.parent))
-        dialog.findChild(QLineEdit, "fileNameEdit").setText(path.name)  # typed by a person
+        dialog.setDirectory(str(directory))
+        name_edit.setText(name or name_edit.text())  # typed by a person
         dialog.accept()
     QTimer.singleShot(20, answer)
 
@@ -80,7 +85,7 @@ def test_ctrl_e_exports_through_the_save_dialog(qtbot, window, standin, tmp_path
     qtbot.waitUntil(lambda: len(window.transcript.turns) == 1
                     and window.transcript.turns[0].formatted, timeout=20000)
     stop_and_wait(qtbot, window)
-    _answer_save_dialog(tmp_path / "keyboard.vtt", "WebVTT subtitles (*.vtt)")
+    _answer_save_dialog(tmp_path, "WebVTT subtitles (*.vtt)", "keyboard.vtt")
     with qtbot.waitSignal(window.exporter.finished, timeout=15000) as done:
         press(qtbot, window, Qt.Key.Key_E)
     assert done.args[0] is True, done.args[1]
@@ -98,22 +103,9 @@ def test_the_chosen_type_decides_the_format_and_the_name_comes_from_the_session(
     start_and_wait_listening(qtbot, window)
     qtbot.waitUntil(lambda: len(window.transcript.turns) == 1, timeout=20000)
     stop_and_wait(qtbot, window)
-    suggested = []
-
-    def answer() -> None:
-        dialog = next((w for w in QApplication.topLevelWidgets()
-                       if isinstance(w, QFileDialog) and w.isVisible()), None)
-        if dialog is None:
-            QTimer.singleShot(20, answer)
-            return
-        name_edit = dialog.findChild(QLineEdit, "fileNameEdit")
-        suggested.append(name_edit.text())
-        dialog.selectNameFilter("Markdown (*.md)")
-        dialog.setDirectory(str(tmp_path))
-        name_edit.setText(suggested[0])  # the old trap: a .txt name, Markdown chosen
-        dialog.accept()
-
-    QTimer.singleShot(20, answer)
+    suggested: list[str] = []
+    # The old trap: the suggested .txt name kept, Markdown chosen.
+    _answer_save_dialog(tmp_path, "Markdown (*.md)", suggested=suggested)
     with qtbot.waitSignal(window.exporter.finished, timeout=15000) as done:
         window.export_current()
     assert suggested[0].endswith(" Budget review starts now.txt"), "date and title"

@@ -5,7 +5,6 @@ models and options, languages, warnings, and speakers that get corrected and nam
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
 import sys
 
@@ -25,7 +24,7 @@ from livescribe_gui.transcript import history, store
 from livescribe_gui.transcript.export import render
 from tests.conftest import TEST_KEY
 from tests.standin_server import Fault, SessionRecord, StandInServer, _ScriptedSession
-from tests.test_app_process import app_env, launch
+from tests.test_app_process import app_env, run_until_a_session
 from tests.test_live_session import start_and_wait_listening, stop_and_wait
 
 
@@ -116,14 +115,7 @@ def test_command_line_model_is_checked_and_used_for_this_run_only(tmp_path, stan
                              env=app_env(tmp_path, standin.url))
     assert refused.returncode == 2
     assert refused.stderr.count("\n") == 1 and "unknown speech model “nope”" in refused.stderr
-    proc = launch(tmp_path, standin.url, "--model", "universal-streaming-english", "--start")
-    try:
-        assert standin.wait_until(lambda: bool(standin.sessions), timeout=30)
-        proc.send_signal(signal.SIGTERM)
-        proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    run_until_a_session(tmp_path, standin, "--model", "universal-streaming-english", "--start")
     assert standin.sessions[0].query["speech_model"] == "universal-streaming-english"
     written = json.loads((tmp_path / "config" / "settings.json").read_text())
     assert written["speech_model"] == "u3-rt-pro", "not saved as the user's choice"

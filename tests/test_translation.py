@@ -5,7 +5,6 @@ original standing."""
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
 import sys
 
@@ -17,7 +16,7 @@ from livescribe_gui.transcript import history, store
 from livescribe_gui.transcript.export import render
 from tests.conftest import TEST_KEY
 from tests.standin_server import StandInServer, Translations, formatted
-from tests.test_app_process import app_env, launch
+from tests.test_app_process import app_env, run_until_a_session
 from tests.test_live_session import start_and_wait_listening, stop_and_wait
 
 SCRIPT = ["good morning everyone", "the budget is ready", "any questions so far",
@@ -135,14 +134,7 @@ def test_translate_to_on_the_command_line(tmp_path, standin):
                              capture_output=True, text=True, timeout=60,
                              env=app_env(tmp_path, standin.url))
     assert refused.returncode == 2 and "u3-rt-pro cannot translate" in refused.stderr
-    proc = launch(tmp_path, standin.url, "--model", "universal-3-6-pro", "--translate-to", "fr",
-                  "--start")
-    try:
-        assert standin.wait_until(lambda: bool(standin.sessions), timeout=30)
-        proc.send_signal(signal.SIGTERM)
-        proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    run_until_a_session(tmp_path, standin, "--model", "universal-3-6-pro",
+                        "--translate-to", "fr", "--start")
     gateway = json.loads(standin.sessions[0].query["llm_gateway"])
     assert "into French" in gateway["messages"][0]["content"]

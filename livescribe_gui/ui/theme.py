@@ -46,24 +46,22 @@ _HIGH_CONTRAST = {
 }
 
 
-def high_contrast_palette() -> QPalette:
+def _palette(colors: dict, disabled_text: str) -> QPalette:
     palette = QPalette()
-    for role, color in _HIGH_CONTRAST.items():
+    for role, color in colors.items():
         palette.setColor(role, QColor(color))
     for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText,
                  QPalette.ColorRole.ButtonText):
-        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#a0a0a0"))
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(disabled_text))
     return palette
+
+
+def high_contrast_palette() -> QPalette:
+    return _palette(_HIGH_CONTRAST, "#a0a0a0")
 
 
 def dark_palette() -> QPalette:
-    palette = QPalette()
-    for role, color in _DARK.items():
-        palette.setColor(role, QColor(color))
-    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText,
-                 QPalette.ColorRole.ButtonText):
-        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#8a8d91"))
-    return palette
+    return _palette(_DARK, "#8a8d91")
 
 
 def apply_theme(theme: str) -> None:
