@@ -56,18 +56,23 @@ def test_speech_during_an_outage_is_transcribed_once_in_order(
         assert len(began) == 2, "one outage, one new server session"
         assert server.sessions[0].fault_at is not None
 
-    assert final_texts(win) == EXPECTED, "every word once, in order, on screen"
+    assert_everywhere_once(win, tmp_path)
+
+
+def assert_everywhere_once(win, tmp_path) -> None:  # noqa: ANN001
+    """Every word once, in order: on screen, in the store and in an export."""
+    assert final_texts(win) == EXPECTED, "on screen"
     conn = store.connect()
     try:
         doc = history.load_session(conn, win.recording_id)
     finally:
         conn.close()
     assert doc is not None
-    assert [t.text for t in doc.turns] == EXPECTED, "and in the store"
+    assert [t.text for t in doc.turns] == EXPECTED, "in the store"
     export(doc, tmp_path / "out.txt", "txt")
     exported = (tmp_path / "out.txt").read_text()
     positions = [exported.find(text) for text in EXPECTED]
-    assert -1 not in positions and positions == sorted(positions), "and in an export"
+    assert -1 not in positions and positions == sorted(positions), "in an export"
     assert all(exported.count(text) == 1 for text in EXPECTED)
 
 
@@ -97,5 +102,5 @@ def test_a_drop_while_waiting_for_termination_loses_no_words(
         began = [s for s in server.sessions if s.began_at is not None]
         assert len(began) == 2 and began[0].fault_at is not None
         assert began[1].terminate_received, "the session that took the last words is ended"
-    assert final_texts(win) == EXPECTED
     assert win.status_label.text().startswith("Stopped")
+    assert_everywhere_once(win, tmp_path)
