@@ -99,7 +99,10 @@ def test_bundle_shows_its_window_streams_and_quits(tmp_path, standin, display):
         window = wait_for(lambda: find_window(display, "LiveScribe"), timeout=60)
         assert window, "the main window appeared on the X server, with WM_CLASS LiveScribe"
         print(f"window shown {time.monotonic() - started:.2f} s after launch")
-        properties = x11(display, "xprop", "-id", window, "WM_CLASS", "_NET_WM_ICON")
+        # X properties are set as the window is created and mapped, not all at once: wait for
+        # the icon rather than sample the very first moment the window exists.
+        properties = wait_for(lambda: (lambda p: p if "_NET_WM_ICON(CARDINAL)" in p else None)(
+            x11(display, "xprop", "-id", window, "WM_CLASS", "_NET_WM_ICON")), timeout=20) or ""
         assert 'WM_CLASS(STRING) = "livescribe-gui", "LiveScribe"' in properties
         assert "LiveScribe" == desktop_entry(bundled_resource(".desktop"))["StartupWMClass"]
         assert "_NET_WM_ICON(CARDINAL)" in properties, "the window carries the app's icon"
