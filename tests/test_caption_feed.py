@@ -72,15 +72,18 @@ def test_a_port_in_use_is_explained():
 
 def test_the_event_stream_carries_partials_and_finals(feed):
     answer = urllib.request.urlopen(feed.url + "events", timeout=10)  # noqa: S310
-    feed.publish({"type": "partial", "text": "hello", "start_ms": 0})
-    feed.publish({"type": "final", "index": 0, "text": "Hello there.", "start_ms": 0,
-                  "speaker": None, "translation": None})
-    events = []
-    while len(events) < 2:
-        line = answer.readline().decode().strip()
-        if line.startswith("data: "):
-            events.append(json.loads(line[6:]))
-    answer.close()
+    try:
+        # Published the moment the stream answered: nothing may be missed.
+        feed.publish({"type": "partial", "text": "hello", "start_ms": 0})
+        feed.publish({"type": "final", "index": 0, "text": "Hello there.", "start_ms": 0,
+                      "speaker": None, "translation": None})
+        events = []
+        while len(events) < 2:
+            line = answer.readline().decode().strip()
+            if line.startswith("data: "):
+                events.append(json.loads(line[6:]))
+    finally:
+        answer.close()
     assert [e["type"] for e in events] == ["partial", "final"]
     assert events[1]["text"] == "Hello there."
 

@@ -100,13 +100,15 @@ class _Handler(BaseHTTPRequestHandler):
     do_POST = do_PUT = do_DELETE = do_PATCH = _refuse  # noqa: N815 (stdlib's names)
 
     def _stream(self) -> None:
-        self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        events = self.server.subscribe()
+        # Subscribed (with the backlog taken at the same moment) before the client sees the
+        # answer, so nothing published after that is missed or sent twice.
+        events, backlog = self.server.subscribe()
         try:
-            for event in self.server.backlog():
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            for event in backlog:
                 self._send(event)
             while not self.server.closing.is_set():
                 try:
@@ -143,22 +145,19 @@ class _Server(ThreadingHTTPServer):
     def page(self) -> str:
         return self._page
 
-    def subscribe(self) -> queue.SimpleQueue:
+    def subscribe(self) -> tuple[queue.SimpleQueue, list[dict]]:
+        """A listener's queue, and what a page opened mid-session needs first (the last turns
+        and the growing one), taken together."""
         events: queue.SimpleQueue = queue.SimpleQueue()
         with self._lock:
             self._listeners.append(events)
-        return events
+            recent = [self._finals[i] for i in sorted(self._finals)[-20:]]
+            return events, recent + ([self._partial] if self._partial else [])
 
     def unsubscribe(self, events: queue.SimpleQueue) -> None:
         with self._lock:
             if events in self._listeners:
                 self._listeners.remove(events)
-
-    def backlog(self) -> list[dict]:
-        """What a page opened mid-session needs: the last turns and the growing one."""
-        with self._lock:
-            recent = [self._finals[i] for i in sorted(self._finals)[-20:]]
-            return recent + ([self._partial] if self._partial else [])
 
     def publish(self, event: dict) -> None:
         with self._lock:
