@@ -20,6 +20,17 @@ def stop_and_wait(qtbot, win: MainWindow) -> None:
         win.stop_session()
 
 
+def saved(win: MainWindow):  # noqa: ANN201
+    """The window's session as the store has it."""
+    from livescribe_gui.transcript import history, store
+
+    conn = store.connect()
+    try:
+        return history.load_session(conn, win.recording_id)
+    finally:
+        conn.close()
+
+
 def transcribe_whole_script(qtbot, win: MainWindow, turns: int) -> None:
     """Start, wait until `turns` formatted final turns are shown, stop (with Terminate)."""
     start_and_wait_listening(qtbot, win)

@@ -20,20 +20,11 @@ from livescribe_gui.streaming.options import (
     update_parameters,
 )
 from livescribe_gui.streaming.speech_models import DEFAULT_MODEL, offered
-from livescribe_gui.transcript import history, store
 from livescribe_gui.transcript.export import render
 from tests.conftest import TEST_KEY
 from tests.standin_server import Fault, SessionRecord, StandInServer, _ScriptedSession
 from tests.test_app_process import app_env, run_until_a_session
-from tests.test_live_session import start_and_wait_listening, stop_and_wait
-
-
-def saved(win):
-    conn = store.connect()
-    try:
-        return history.load_session(conn, win.recording_id)
-    finally:
-        conn.close()
+from tests.test_live_session import saved, start_and_wait_listening, stop_and_wait
 
 
 def run_script(qtbot, win, turns: int) -> None:

@@ -17,7 +17,7 @@ from livescribe_gui.transcript.export import render
 from tests.conftest import TEST_KEY
 from tests.standin_server import StandInServer, Translations, formatted
 from tests.test_app_process import app_env, run_until_a_session
-from tests.test_live_session import start_and_wait_listening, stop_and_wait
+from tests.test_live_session import saved, start_and_wait_listening, stop_and_wait
 
 SCRIPT = ["good morning everyone", "the budget is ready", "any questions so far",
           "then we move on", "thank you all"]
@@ -52,13 +52,6 @@ def translating(qtbot, make_window, monkeypatch):
         stop_and_wait(qtbot, win)
         yield win, server, arrived
 
-
-def saved(win):
-    conn = store.connect()
-    try:
-        return history.load_session(conn, win.recording_id)
-    finally:
-        conn.close()
 
 
 def test_translations_arrive_late_and_out_of_order_and_are_shown_under_each_turn(
