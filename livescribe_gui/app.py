@@ -191,9 +191,6 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if delivered else 1
     app.setWindowIcon(assets.window_icon())
 
-    writer = settings.SettingsWriter()
-    store = StoreWriter()
-    store.mark_interrupted()
     loaded = settings.load()
     if args.translate_to:
         model = args.model or loaded.settings.speech_model
@@ -202,6 +199,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"livescribe-gui: {model} cannot translate; add --model with one of: "
                   f"{takers}", file=sys.stderr)
             return 2
+    writer = settings.SettingsWriter()
+    store = StoreWriter()
+    store.mark_interrupted()
     window = MainWindow(
         settings=loaded.settings, settings_writer=writer, keys=keys, devices=None,
         store=store, notice=loaded.notice,

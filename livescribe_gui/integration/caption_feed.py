@@ -27,7 +27,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 log = logging.getLogger(__name__)
 
-DEFAULT_PORT = 47315
 HEARTBEAT_SECONDS = 15.0
 
 PAGE = """<!doctype html>

@@ -906,15 +906,12 @@ class MainWindow(QMainWindow):
             return
         geometry = bytes(self.saveGeometry().toBase64().data()).decode()
         self.settings = self.settings.replace(window_geometry=geometry)
+        self._remember_captions()
         if self.captions is not None:
-            self.settings = self.settings.replace(
-                captions_geometry=self.captions.saved_geometry(),
-                captions_open=self.captions.isVisible())
             self.captions.removeEventFilter(self)
             self.captions.close()
             self.captions.deleteLater()
             self.captions = None
-        self._writer.save(self.settings)
         if self._history_window is not None:
             self._history_window.close()
         self.tray.hide()
