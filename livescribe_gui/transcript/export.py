@@ -54,6 +54,9 @@ def _speaker(turn: FinalTurn, names: dict[str, str]) -> str:
 
 def to_text(doc: SessionTranscript, *, timestamps: bool = True, speakers: bool = True) -> str:
     lines = []
+    if doc.notes and doc.notes.text.strip():
+        lines += ["Notes", "=====", "", doc.notes.text.strip(), "", "Transcript", "==========",
+                  ""]
     for turn in doc.turns:
         stamp = f"[{format_timestamp(turn.start_ms)}] " if timestamps else ""
         lines.append(stamp + (_speaker(turn, doc.speaker_names) if speakers else "")
@@ -67,6 +70,8 @@ def to_markdown(doc: SessionTranscript) -> str:
     s = doc.summary
     out = [f"# {s.display_title}", "",
            f"*{s.started_at} · {format_timestamp(s.duration_ms)} · {s.device}*", ""]
+    if doc.notes and doc.notes.text.strip():
+        out += ["## Notes", "", _demoted(doc.notes.text.strip()), "", "## Transcript", ""]
     for turn in doc.turns:
         speaker = (f"**{speaker_display(turn.speaker, doc.speaker_names)}:** "
                    if turn.speaker else "")
@@ -74,6 +79,12 @@ def to_markdown(doc: SessionTranscript) -> str:
         if turn.translation:
             out += [f"> {turn.translation}", ""]
     return "\n".join(out)
+
+
+def _demoted(markdown: str) -> str:
+    """Notes' own headings sit under the export's "## Notes"."""
+    return "\n".join("##" + line if line.startswith("#") else line
+                     for line in markdown.splitlines())
 
 
 def _timed_tokens(turn: FinalTurn) -> list[tuple[str, int, int]]:
@@ -194,6 +205,8 @@ def to_json(doc: SessionTranscript) -> str:
                         "duration_ms": s.duration_ms, "device": s.device,
                         "speech_model": s.speech_model, "status": s.status,
                         "translation_model": s.translation_model or None},
+            "notes": ({"text": doc.notes.text, "kind": doc.notes.kind, "model": doc.notes.model,
+                       "updated_at": doc.notes.updated_at} if doc.notes else None),
             "turns": [
                 {"start_ms": t.start_ms, "end_ms": t.end_ms, "text": t.text,
                  "speaker": t.speaker,

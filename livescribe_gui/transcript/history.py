@@ -34,6 +34,7 @@ class SearchHit:
     session_id: int
     start_ms: int
     snippet: str  # the matched words are between HIT_START and HIT_END
+    in_notes: bool = False  # the words are in the session's notes, not a turn
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,15 @@ class SessionTranscript:
     partial_text: str = ""
     partial_start_ms: int = 0
     speaker_names: dict[str, str] = field(default_factory=dict)
+    notes: Notes | None = None
+
+
+@dataclass(frozen=True)
+class Notes:
+    text: str
+    kind: str = "final"  # "running": the summary while listening; "final": after Stop
+    model: str = ""
+    updated_at: str = ""
 
 
 _SUMMARY = """
@@ -88,11 +98,12 @@ def fts_query(text: str) -> str:
 
 
 def search(conn: sqlite3.Connection, text: str, limit: int = 200) -> list[SearchHit]:
+    """Hits in turns and in notes, newest session first; in a session its notes lead."""
     query = fts_query(text)
     if not query:
         return []
-    rows = conn.execute(
-        f"""SELECT t.session_id, t.start_ms,
+    turn_rows = conn.execute(
+        f"""SELECT t.session_id, s.started_at, t.start_ms, 0 AS in_notes,
                    snippet(turns_fts, -1, '{HIT_START}', '{HIT_END}', '…', 16) AS snippet
             FROM turns_fts JOIN turns t ON t.id = turns_fts.rowid
             JOIN sessions s ON s.id = t.session_id
@@ -100,7 +111,18 @@ def search(conn: sqlite3.Connection, text: str, limit: int = 200) -> list[Search
             ORDER BY s.started_at DESC, t.segment, t.turn_order LIMIT ?""",
         (query, limit),
     ).fetchall()
-    return [SearchHit(r["session_id"], r["start_ms"], r["snippet"]) for r in rows]
+    notes_rows = conn.execute(
+        f"""SELECT n.session_id, s.started_at, 0 AS start_ms, 1 AS in_notes,
+                   snippet(notes_fts, 0, '{HIT_START}', '{HIT_END}', '…', 16) AS snippet
+            FROM notes_fts JOIN notes n ON n.session_id = notes_fts.rowid
+            JOIN sessions s ON s.id = n.session_id
+            WHERE notes_fts MATCH ? ORDER BY s.started_at DESC LIMIT ?""",
+        (query, limit),
+    ).fetchall()
+    rows = sorted(notes_rows + turn_rows, key=lambda r: (r["started_at"], r["session_id"]),
+                  reverse=True)  # stable: notes before turns, turns in spoken order
+    return [SearchHit(r["session_id"], r["start_ms"], r["snippet"], bool(r["in_notes"]))
+            for r in rows[:limit]]
 
 
 def load_session(conn: sqlite3.Connection, session_id: int) -> SessionTranscript | None:
@@ -129,8 +151,11 @@ def load_session(conn: sqlite3.Connection, session_id: int) -> SessionTranscript
     ).fetchone()
     names = dict(conn.execute(
         "SELECT label, name FROM speaker_names WHERE session_id = ?", (session_id,)).fetchall())
+    notes = conn.execute(
+        "SELECT text, kind, model, updated_at FROM notes WHERE session_id = ?", (session_id,)
+    ).fetchone()
     return SessionTranscript(
         _summary(row), turns,
         partial["text"] if partial else "", partial["start_ms"] if partial else 0,
-        names,
+        names, Notes(*notes) if notes else None,
     )

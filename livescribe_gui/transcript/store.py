@@ -26,7 +26,7 @@ from livescribe_gui.transcript.model import FinalTurn
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 PARTIAL_SAVE_INTERVAL = 1.0
 
 # Each step takes the database from version i to i + 1.
@@ -113,6 +113,27 @@ MIGRATIONS: list[str] = [
         VALUES (new.id, new.text, new.translation);
     END;
     """,
+    # 4 -> 5: a session's notes (the running summary, then the notes after Stop), searchable.
+    """
+    CREATE TABLE notes (
+        session_id INTEGER PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+        text TEXT NOT NULL,
+        kind TEXT NOT NULL DEFAULT 'final',
+        model TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL
+    );
+    CREATE VIRTUAL TABLE notes_fts USING fts5(text, content='notes', content_rowid='session_id');
+    CREATE TRIGGER notes_ai AFTER INSERT ON notes BEGIN
+        INSERT INTO notes_fts(rowid, text) VALUES (new.session_id, new.text);
+    END;
+    CREATE TRIGGER notes_ad AFTER DELETE ON notes BEGIN
+        INSERT INTO notes_fts(notes_fts, rowid, text) VALUES ('delete', old.session_id, old.text);
+    END;
+    CREATE TRIGGER notes_au AFTER UPDATE ON notes BEGIN
+        INSERT INTO notes_fts(notes_fts, rowid, text) VALUES ('delete', old.session_id, old.text);
+        INSERT INTO notes_fts(rowid, text) VALUES (new.session_id, new.text);
+    END;
+    """,
 ]
 
 
@@ -192,6 +213,7 @@ def _scrub(conn: sqlite3.Connection) -> None:
     """After a delete: rebuild the search index without the deleted words (its old pages are
     then zeroed by secure_delete), and empty the WAL, which still holds old page images."""
     conn.execute("INSERT INTO turns_fts(turns_fts) VALUES ('optimize')")
+    conn.execute("INSERT INTO notes_fts(notes_fts) VALUES ('optimize')")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
@@ -312,6 +334,14 @@ class StoreWriter:
                              (session_id, label))
         return self._submit(op)
 
+    def save_notes(self, session_id: int, text: str, *, kind: str, model: str) -> Future:
+        """Keep a session's notes: `kind` is "running" (the summary so far) or "final"."""
+        return self._submit(lambda conn: conn.execute(
+            "INSERT INTO notes (session_id, text, kind, model, updated_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (session_id) DO UPDATE SET text=excluded.text, kind=excluded.kind, "
+            "model=excluded.model, updated_at=excluded.updated_at",
+            (session_id, text, kind, model, now_iso())))
+
     def save_partial(self, session_id: int, start_ms: int, text: str) -> None:
         """Remember the growing turn; the writer stores the latest about once a second."""
         with self._partials_lock:
@@ -354,6 +384,7 @@ class StoreWriter:
         def op(conn: sqlite3.Connection) -> None:
             conn.execute("DELETE FROM sessions")
             conn.execute("INSERT INTO turns_fts(turns_fts) VALUES ('delete-all')")
+            conn.execute("INSERT INTO notes_fts(notes_fts) VALUES ('delete-all')")
             _scrub(conn)
             conn.execute("VACUUM")
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -3,6 +3,7 @@ background thread (they fsync); the outcome comes back as a sentence for the sta
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from pathlib import Path
@@ -50,7 +51,7 @@ def _format_of(name_filter: str) -> str:
 
 
 def _export(database: Path | None, session: int | history.SessionTranscript, path: Path,
-            fmt: str, subtitle_text: str) -> tuple[bool, str]:
+            fmt: str, subtitle_text: str, notes: history.Notes | None = None) -> tuple[bool, str]:
     try:
         if isinstance(session, int):
             conn = store.connect(database)
@@ -62,6 +63,8 @@ def _export(database: Path | None, session: int | history.SessionTranscript, pat
             doc = session
         if doc is None:
             raise ExportError("That session no longer exists.")
+        if notes is not None:
+            doc = dataclasses.replace(doc, notes=notes)
         export(doc, path, fmt, subtitle_text=subtitle_text)
     except ExportError as exc:
         return False, str(exc)
@@ -81,9 +84,11 @@ class Exporter(QObject):
         self._calls = BackgroundCall(self, name="export")
         self._calls.done.connect(lambda outcome: self.finished.emit(*outcome))
 
-    def export_session(self, session_id: int, path: Path, fmt: str) -> None:
+    def export_session(self, session_id: int, path: Path, fmt: str,
+                       notes: history.Notes | None = None) -> None:
+        """`notes`: the notes as shown (edits not yet saved), instead of the stored ones."""
         database, subtitles = self.database, self.subtitle_text
-        self._calls.start(lambda: _export(database, session_id, path, fmt, subtitles))
+        self._calls.start(lambda: _export(database, session_id, path, fmt, subtitles, notes))
 
     def export_document(self, doc: history.SessionTranscript, path: Path, fmt: str) -> None:
         """A transcript that is only in memory (history is off)."""
