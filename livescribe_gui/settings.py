@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from livescribe_gui import paths
+from livescribe_gui.notes import DEFAULT_NOTES_MODEL
 from livescribe_gui.streaming.speech_models import (
     DEFAULT_MODEL,
     PII_POLICIES,
@@ -103,6 +104,12 @@ class Settings:
     theme: str = "system"
     announce_turns: bool = True  # screen readers hear each finished turn
     key_in_file: bool = False  # opted in to a private file where no keyring exists
+    notes: bool = False  # meeting notes through the LLM Gateway; off: nothing is sent
+    notes_model: str = DEFAULT_NOTES_MODEL
+    notes_language: str = ""  # a language code; "": the transcript's language
+    notes_every_minutes: int = 3  # the running summary: after this much new speech, at most
+    notes_after_stop: bool = True  # write the notes by themselves when a session stops
+    notes_zero_data_retention: bool = True
     window_geometry: str = ""
     # Keys this version does not know (from a newer one, or a hand edit): kept, never used.
     unknown: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -197,6 +204,12 @@ def _valid(name: str, value: Any) -> bool:
         return value in ("original", "translation", "both")
     if name == "translation_llm":
         return bool(value.strip())
+    if name == "notes_model":
+        return bool(value.strip())
+    if name == "notes_language":
+        return value == "" or value in TRANSLATION_LANGUAGES
+    if name == "notes_every_minutes":
+        return 1 <= value <= 60
     if name == "caption_feed_port":
         return 1024 <= value <= 65535
     if name == "history":

@@ -11,6 +11,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from tests.audio_stack import PulseAudioServer  # noqa: E402
+from tests.gateway_standin import GatewayStandIn  # noqa: E402
 from tests.gui_watch import EventLoopWatch  # noqa: E402
 from tests.keyrings import MemoryKeyring  # noqa: E402
 from tests.leaks import LeakCheck  # noqa: E402
@@ -69,6 +70,9 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("LIVESCRIBE_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("LIVESCRIBE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("LIVESCRIBE_STREAMING_HOST", raising=False)
+    # Nothing reaches the real LLM Gateway: a port where nothing listens, unless a test
+    # starts the stand-in (`gateway`).
+    monkeypatch.setenv("LIVESCRIBE_LLM_GATEWAY_URL", "http://127.0.0.1:9")
     monkeypatch.delenv("ASSEMBLYAI_API_KEY", raising=False)
     return tmp_path
 
@@ -78,6 +82,14 @@ def standin(request: pytest.FixtureRequest):
     marker = request.node.get_closest_marker("script")
     script = list(marker.args) if marker else ["hello world this is a test"]
     with StandInServer(api_key=TEST_KEY, script=script) as server:
+        yield server
+
+
+@pytest.fixture
+def gateway(monkeypatch: pytest.MonkeyPatch):
+    """The LLM Gateway stand-in, where the app's notes requests go."""
+    with GatewayStandIn(api_key=TEST_KEY) as server:
+        monkeypatch.setenv("LIVESCRIBE_LLM_GATEWAY_URL", server.url)
         yield server
 
 

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import assemblyai
 import pytest
@@ -106,3 +107,16 @@ def test_about_dialog_names_versions_licence_and_links(qtbot, make_window):
     assert qVersion() in versions
     assert assemblyai.__version__ in versions
     assert sd.get_portaudio_version()[1] in versions
+
+
+def test_an_installed_app_has_every_package_of_the_checkout():
+    """pyproject lists packages by hand: a new one left out works in a checkout and breaks
+    an installed app."""
+    import tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "packages"])
+    found = {".".join(init.parent.relative_to(root).parts)
+             for init in (root / "livescribe_gui").rglob("__init__.py")}
+    assert found <= listed, f"not installed: {sorted(found - listed)}"

@@ -30,10 +30,17 @@ class _Relay(QObject):
     """Lives on the GUI thread until the application ends; hands results to their owners."""
 
     delivered = Signal(object, object)  # weakref to a BackgroundCall, the call's result
+    reported = Signal(object, object)  # weakref to a BackgroundCall, news while it runs
 
     def __init__(self) -> None:
         super().__init__()
         self.delivered.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self.reported.connect(self._report, Qt.ConnectionType.QueuedConnection)
+
+    def _report(self, owner_ref: weakref.ref[BackgroundCall], news: object) -> None:
+        owner = owner_ref()
+        if owner is not None and shiboken6.isValid(owner):
+            owner.progress.emit(news)
 
     def _deliver(self, owner_ref: weakref.ref[BackgroundCall], result: object) -> None:
         owner = owner_ref()
@@ -57,6 +64,7 @@ def _the_relay() -> _Relay:
 
 class BackgroundCall(QObject):
     done = Signal(object)  # what the call returned, delivered on the GUI thread
+    progress = Signal(object)  # what a reporting call said while running (`start_reporting`)
 
     def __init__(self, parent: QObject | None = None, *, name: str = "background-call"):
         super().__init__(parent)
@@ -66,6 +74,12 @@ class BackgroundCall(QObject):
     @property
     def busy(self) -> bool:
         return self._running > 0
+
+    def start_reporting(self, call: Callable[[Callable[[object], None]], object]) -> None:
+        """Like `start`, for a call that takes a `report(news)` function: each piece of news
+        arrives as `progress` on the GUI thread, before `done`."""
+        relay, owner_ref = _the_relay(), weakref.ref(self)
+        self.start(lambda: call(lambda news: relay.reported.emit(owner_ref, news)))
 
     def start(self, call: Callable[[], object]) -> None:
         relay, owner_ref = _the_relay(), weakref.ref(self)

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QStyle,
@@ -94,9 +95,10 @@ def list_rows(query: str) -> list[Row]:
             s = sessions.get(hit.session_id)
             where = (f"<b>{html.escape(s.display_title)}</b> · "
                      f"{html.escape(describe_date(s.started_at))}" if s else "")
-            rich = (f"{where}<br><small>{format_timestamp(hit.start_ms)}</small> "
-                    f"{highlighted(hit.snippet)}")
-            rows.append(Row(hit.session_id, rich, _plain(rich), hit.start_ms))
+            at = "Notes" if hit.in_notes else format_timestamp(hit.start_ms)
+            rich = f"{where}<br><small>{at}</small> {highlighted(hit.snippet)}"
+            rows.append(Row(hit.session_id, rich, _plain(rich),
+                            None if hit.in_notes else hit.start_ms))
         return rows
     finally:
         conn.close()
@@ -248,6 +250,11 @@ class HistoryWindow(QWidget):
 
         self.header = QLabel("Choose a session on the left.")
         self.header.setWordWrap(True)
+        self.notes = QPlainTextEdit()
+        self.notes.setReadOnly(True)
+        self.notes.setAccessibleName("Notes")
+        self.notes.setMaximumHeight(self.fontMetrics().lineSpacing() * 12)
+        self.notes.hide()
         self.view = TranscriptView()
         self.view.offers_jump = False
         self.view.setPlaceholderText("")
@@ -277,6 +284,7 @@ class HistoryWindow(QWidget):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(self.header)
+        right_layout.addWidget(self.notes)
         right_layout.addWidget(self.view, 1)
         right_layout.addLayout(buttons)
         right_layout.addWidget(self.status)
@@ -364,6 +372,7 @@ class HistoryWindow(QWidget):
         doc = history.load_session(self._conn, session_id) if session_id is not None else None
         if doc is None:
             self.current_id = None
+            self.notes.hide()
             self.header.setText("Choose a session on the left.")
         else:
             s = doc.summary
@@ -372,6 +381,8 @@ class HistoryWindow(QWidget):
                 f" · {format_timestamp(s.duration_ms)} · {html.escape(s.device)} · "
                 f"{html.escape(s.speech_model)}"
             )
+            self.notes.setPlainText(doc.notes.text if doc.notes else "")
+            self.notes.setVisible(doc.notes is not None)
             self.view.apply([TurnAdded(i, t) for i, t in enumerate(doc.turns)])
             if doc.partial_text:
                 self.view.apply([PartialChanged(doc.partial_text, doc.partial_start_ms)])

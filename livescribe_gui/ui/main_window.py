@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QPushButton,
+    QSplitter,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -71,6 +72,7 @@ from livescribe_gui.ui.device_picker import DevicePicker
 from livescribe_gui.ui.exporting import Exporter, ask_export_path, export_name
 from livescribe_gui.ui.history_window import HistoryWindow
 from livescribe_gui.ui.level_meter import FLOOR_DB, LevelMeter
+from livescribe_gui.ui.notes_panel import NotesPanel
 from livescribe_gui.ui.settings_dialog import SettingsDialog
 from livescribe_gui.ui.theme import apply_theme
 from livescribe_gui.ui.transcript_view import TranscriptView
@@ -116,6 +118,7 @@ class MainWindow(QMainWindow):
         self.tray = Tray(window_icon(), run=self.run_command, parent=self)
         self.captions: CaptionsWindow | None = None
         self._closing = False
+        self._notes_sized = False
         self._stopping = False
         self._listening_since: float | None = None
         self._device_name = ""
@@ -152,6 +155,7 @@ class MainWindow(QMainWindow):
         self._open_caption_feed()
         self._key_saver = BackgroundCall(self, name="key-save")
         self._key_saver.done.connect(self.key_saved.emit)
+        self.notes_panel.configure(settings)
         self._apply_display()
 
     # -- construction -----------------------------------------------------------------------
@@ -190,10 +194,21 @@ class MainWindow(QMainWindow):
         self.view.speaker_names = self.transcript.speaker_names
         self.view.colours_changed.connect(
             lambda: self.view.show_all(self.transcript.turns, self.transcript.live_line()))
+        self.notes_panel = NotesPanel(
+            store=self.store, api_key=self._keys.get,
+            turns=lambda: (self.transcript.turns, self.transcript.speaker_names))
+        self.notes_panel.hide()  # until used
+        self.notes_panel.settings_wanted.connect(self.open_settings)
+        self.splitter = QSplitter()
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(self.notes_panel)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addLayout(bar)
-        layout.addWidget(self.view, 1)
+        layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
         self.note_label = QLabel()
@@ -248,7 +263,11 @@ class MainWindow(QMainWindow):
         self.refresh_action.triggered.connect(self.refresh_devices)
         self.speakers_action = QAction("&Name speakers…", self)
         self.speakers_action.triggered.connect(self.ask_speaker_names)
-        for action in (self.toggle_action, self.refresh_action, self.speakers_action):
+        self.update_notes_action = QAction("Update &notes", self)
+        self.update_notes_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        self.update_notes_action.triggered.connect(self.update_notes)
+        for action in (self.toggle_action, self.refresh_action, self.speakers_action,
+                       self.update_notes_action):
             session_menu.addAction(action)
             self.addAction(action)
         view_menu = self.menuBar().addMenu("&View")
@@ -259,6 +278,12 @@ class MainWindow(QMainWindow):
         self.click_through_action.setShortcut(QKeySequence("Ctrl+Shift+K"))
         self.click_through_action.setToolTip("Clicks on the captions go to the window below")
         self.click_through_action.toggled.connect(self._set_click_through)
+        self.notes_action = QAction("&Notes", self, checkable=True)
+        self.notes_action.setShortcut(QKeySequence("Ctrl+Shift+M"))
+        self.notes_action.toggled.connect(self.notes_panel.setVisible)
+        self.notes_panel.shown.connect(self._on_notes_shown)
+        view_menu.addAction(self.notes_action)
+        self.addAction(self.notes_action)
         view_menu.addSeparator()
         self.zoom_in_action = QAction("Zoom &in", self)
         self.zoom_in_action.setShortcuts([QKeySequence("Ctrl+="), QKeySequence("Ctrl++")])
@@ -379,6 +404,7 @@ class MainWindow(QMainWindow):
         if self.captions is not None:
             self.captions.clear()
         self.recording_id = None
+        self.notes_panel.session_started()
         config = SessionConfig(
             device=device,
             api_key=key,
@@ -403,6 +429,19 @@ class MainWindow(QMainWindow):
         self.start_button.setEnabled(False)
         self._set_status("Stopping… waiting for the last words.")
         self.controller.stop()
+
+    def _on_notes_shown(self, shown: bool) -> None:
+        """The panel takes two fifths of the width when it first appears."""
+        self.notes_action.setChecked(shown)
+        if shown and not self._notes_sized:
+            self._notes_sized = True
+            width = sum(self.splitter.sizes())
+            self.splitter.setSizes([width * 3 // 5, width - width * 3 // 5])
+
+    def update_notes(self) -> None:
+        """Ctrl+Shift+N: show the notes and bring them up to date now."""
+        self.notes_panel.show()
+        self.notes_panel.update_now()
 
     def zoom(self, step: int) -> None:
         """Ctrl+= / Ctrl+- change the transcript's text size (8-72 pt); Ctrl+0 goes back to
@@ -590,7 +629,8 @@ class MainWindow(QMainWindow):
         """Export the current (or last) session; the outcome appears in the status line.
         With history off, what is on screen is exported (it is nowhere else)."""
         if self.recording_id is not None:
-            self.exporter.export_session(self.recording_id, path, fmt)
+            self.exporter.export_session(self.recording_id, path, fmt,
+                                         notes=self.notes_panel.notes())
         elif self.transcript.turns:
             self.exporter.export_document(self._in_memory_document(), path, fmt)
 
@@ -618,11 +658,13 @@ class MainWindow(QMainWindow):
         self.exporter.export_document(self._in_memory_document(turns), path, fmt)
 
     def _in_memory_document(self, turns: list | None = None) -> SessionTranscript:
+        whole = turns is None  # the notes go with the whole session, not a selection
         turns = list(self.transcript.turns if turns is None else turns)
         summary = SessionSummary(0, now_iso(), turns[-1].end_ms if turns else 0,
                                  self._device_name, self.settings.speech_model, "",
                                  "not saved", turns[0].text if turns else "")
-        return SessionTranscript(summary, turns, speaker_names=dict(self.transcript.speaker_names))
+        return SessionTranscript(summary, turns, speaker_names=dict(self.transcript.speaker_names),
+                                 notes=self.notes_panel.notes() if whole else None)
 
     def _options(self, settings: Settings) -> StreamingOptions:
         """The recognition options of `settings`, with this run's command-line choices."""
@@ -693,6 +735,7 @@ class MainWindow(QMainWindow):
         if (previous.history, previous.history_days) != (settings.history,
                                                          settings.history_days):
             self.apply_retention()
+        self.notes_panel.configure(settings)
         display = ("show_timestamps", "font_size", "theme", "translation_display",
                    "subtitle_text")
         if any(getattr(previous, name) != getattr(settings, name) for name in display):
@@ -749,6 +792,8 @@ class MainWindow(QMainWindow):
         if update.end_of_turn:
             log.debug("final turn %d of segment %d shown", update.turn_order, update.segment)
         added = [c.turn for c in changes if isinstance(c, TurnAdded)]
+        for turn in added:
+            self.notes_panel.turn_added(turn)
         if added and self.settings.announce_turns:  # once per turn, never a partial
             turn = added[-1]
             speaker = speaker_display(turn.speaker, self.transcript.speaker_names)
@@ -765,6 +810,7 @@ class MainWindow(QMainWindow):
 
     def _on_recording_started(self, recording_id: int) -> None:
         self.recording_id = recording_id
+        self.notes_panel.recording_id = recording_id
 
     def _on_failure(self, failure: StreamFailure) -> None:
         self.tray.set_state("error")
@@ -798,7 +844,9 @@ class MainWindow(QMainWindow):
         self.level_meter.set_level(FLOOR_DB)
         if self._closing:
             self.close()
-        elif self._device_failed:
+            return
+        self.notes_panel.session_stopped()
+        if self._device_failed:
             # The input may be gone: look again; the preview restarts on what is chosen then.
             self.refresh_devices()
         else:
@@ -899,6 +947,7 @@ class MainWindow(QMainWindow):
                 self._writer.save(self.settings)
             return
         self.preview.stop()
+        self.notes_panel.close_down()
         if self.controller.running:
             self._closing = True
             event.ignore()

@@ -50,6 +50,7 @@ from livescribe_gui.streaming.options import LIVE_OPTIONS, NEXT_SESSION_OPTIONS
 from livescribe_gui.streaming.speech_models import PII_POLICIES, TRANSLATION_LANGUAGES
 from livescribe_gui.ui.background import BackgroundCall
 from livescribe_gui.ui.captions_window import CaptionStyle, caption_style
+from livescribe_gui.ui.notes_settings import NotesSettings
 
 
 class ColorButton(QPushButton):
@@ -92,6 +93,8 @@ class SettingsDialog(QDialog):
         tabs.addTab(self._audio_tab(), "Audio && privacy")
         tabs.addTab(self._display_tab(), "Display")
         tabs.addTab(self._captions_tab(), "Captions")
+        self.notes = NotesSettings(settings, self.entered_key, self)
+        tabs.addTab(self._page(self.notes.form), "Notes")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -664,4 +667,5 @@ class SettingsDialog(QDialog):
             caption_feed_port=self.feed_port_spin.value(),
             theme=self.theme_combo.currentData(),
             key_in_file=self.key_file_check.isChecked() and not keyring_available(),
+            **self.notes.values(),
         )
