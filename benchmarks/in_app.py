@@ -255,6 +255,29 @@ def captions_and_translation(app: QApplication) -> list[Result]:
     ]
 
 
+def notes_streamed_update(app: QApplication, pieces: int = 2_000) -> list[Result]:
+    """GUI-thread ms per streamed piece of notes (appended and painted): the only notes work
+    the GUI thread does."""
+    from livescribe_gui.notes.jobs import Progress
+    from livescribe_gui.ui.notes_panel import NotesPanel
+
+    panel = NotesPanel(store=None, turns=lambda: ([], {}), api_key=lambda: "")
+    panel.resize(400, 500)
+    panel.show()
+    app.processEvents()
+    costs = []
+    for i in range(pieces):
+        start = time.perf_counter()
+        panel.show_news(Progress(text=f"- point {i} was made \n" if i % 8 == 7
+                                    else f"word{i} and "))
+        panel.editor.viewport().repaint()
+        costs.append((time.perf_counter() - start) * 1000)
+    panel.close()
+    p99 = percentile(costs, 99)
+    return [Result("Notes", f"one streamed piece shown, p99 of {pieces:,}", p99, "ms",
+                   target="< 16 ms (one frame)", met=p99 < 16)]
+
+
 def long_sessions(app: QApplication) -> list[Result]:
     costs = {n: _update_cost(app, n, 300) for n in (10, 1000, 10_000)}
     results = []
@@ -315,6 +338,7 @@ def measure_app(home: Path, *, full: bool) -> list[Result]:
     results = server_to_screen(app, home / "screen", 30 if full else 8)
     results += server_to_screen(app, home / "captions", 30 if full else 8, captions=True)
     results += captions_and_translation(app)
+    results += notes_streamed_update(app)
     results += start_to_first_audio(app, home / "start", 10 if full else 3)
     results += long_sessions(app)
     results += three_hours(app, home / "memory", 1.0 if full else 0.1)
