@@ -248,3 +248,34 @@ def test_notes_are_in_every_export_that_has_room_for_them():
     plain = history.SessionTranscript(summary, doc.turns)
     assert render(plain, "txt") == "[00:00] Hello.\n"
     assert json.loads(render(plain, "json"))["notes"] is None
+
+
+def notes_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "notes"]
+
+
+@pytest.mark.script(*SCRIPT)
+def test_while_new_notes_are_written_the_old_ones_are_exported_and_a_new_session_drops_them(
+        qtbot, notes_window, gateway, tmp_path):
+    from PySide6.QtCore import QCoreApplication
+
+    win = notes_window(settings=notes_on())
+    speak(qtbot, win, 3)
+    with qtbot.waitSignal(win.notes_panel.written, timeout=20000):
+        stop_and_wait(qtbot, win)
+    first = win.notes_panel.editor.toPlainText()
+    gateway.behaviours = ["slow"]
+    win.update_notes()  # Regenerate, slowly
+    qtbot.waitUntil(lambda: win.notes_panel.editor.toPlainText() not in ("", first))
+    with qtbot.waitSignal(win.exporter.finished, timeout=10000):
+        win.export_to(tmp_path / "during.md", "md")
+    assert first.splitlines()[1] in (tmp_path / "during.md").read_text()
+    assert win.notes_panel.notes().text == first
+
+    start_and_wait_listening(qtbot, win)  # a new session while the old notes are written
+    assert win.notes_panel.editor.toPlainText() == ""
+    qtbot.waitUntil(lambda: not notes_threads(), timeout=20000)
+    QCoreApplication.processEvents()  # whatever the old request still sent is delivered now
+    assert win.notes_panel.editor.toPlainText() == ""
+    assert win.notes_panel.kind == ""
+    stop_and_wait(qtbot, win)

@@ -65,9 +65,7 @@ class NotesPanel(QWidget):
         self._stop = threading.Event()
         self._then: Callable[[], None] | None = None  # what to do when the running job ends
         self._retry: Callable[[], None] | None = None
-        self._job = BackgroundCall(self, name="notes")
-        self._job.progress.connect(self.show_news)
-        self._job.done.connect(self._on_done)
+        self._job = self._new_job()
 
         title = QLabel("<b>Notes</b>")
         self.status = QLabel()
@@ -158,8 +156,12 @@ class NotesPanel(QWidget):
             self.write_notes()
 
     def notes(self) -> Notes | None:
-        text = self.editor.toPlainText()
-        return Notes(text, self.kind or "final", self.model, now_iso()) if text.strip() else None
+        """The notes as they stand: while a new version is being written, the previous one."""
+        if self._job.busy:
+            text, kind = self._previous, self._previous_kind
+        else:
+            text, kind = self.editor.toPlainText(), self.kind
+        return Notes(text, kind or "final", self.model, now_iso()) if text.strip() else None
 
     # -- actions ------------------------------------------------------------------------------
     def update_now(self) -> None:
@@ -291,9 +293,23 @@ class NotesPanel(QWidget):
         if then is not None:
             then()
 
+    def _new_job(self) -> BackgroundCall:
+        job = BackgroundCall(self, name="notes")
+        job.progress.connect(self.show_news)
+        job.done.connect(self._on_done)
+        return job
+
     def _give_up(self) -> None:
+        """Abandon a request on its way (a new session began, the window closes): it is told
+        to stop, and whatever it still sends goes nowhere."""
         self._then = None
         self._stop.set()
+        if self._job.busy:
+            self._job.deleteLater()
+            self._job = self._new_job()
+            self.editor.setReadOnly(False)
+            self._set_text(self._previous)
+            self.kind = self._previous_kind
 
     # -- helpers --------------------------------------------------------------------------------
     def _set_text(self, text: str) -> None:
