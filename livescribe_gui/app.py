@@ -24,8 +24,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         prog="livescribe-gui", description="Live speech-to-text with AssemblyAI."
     )
     parser.add_argument(
-        "--device", metavar="NAME",
-        help="preselect the first input whose name contains NAME (case-insensitive)",
+        "--device", metavar="NAME", action="append", default=[],
+        help="preselect the first input whose name contains NAME (case-insensitive); given "
+             "twice, both sides of a call: the first is “You”, the second “Them”",
     )
     parser.add_argument("--start", action="store_true", help="start listening at launch")
     parser.add_argument("--captions", action="store_true", help="open the captions window")
@@ -52,8 +53,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def invalid_choice(args: argparse.Namespace) -> str:
-    """One line saying what is wrong with --model or --translate-to; "" when nothing is."""
+    """One line saying what is wrong with --model, --translate-to or --device; "" when
+    nothing is."""
     from livescribe_gui.streaming import speech_models
+
+    if len(args.device) > 2:
+        return "--device can be given at most twice: “You” (a microphone) and “Them”"
 
     if args.model is not None and not speech_models.is_known(args.model):
         names = ", ".join(m.name for m in speech_models.offered())
@@ -218,14 +223,16 @@ def main(argv: list[str] | None = None) -> int:
         over D-Bus, PortAudio and the sound server), found while the window was shown."""
         devices = devices or []
         window.show_devices_found(devices)
-        if args.device:
-            match = find_device(devices, name=args.device, substring=True)
-            if match is not None:
-                window.select_device(match)
-            else:
-                message = f"No input matches “{args.device}”; using the selected one instead."
+        for number, name in enumerate(args.device[:2]):
+            match = find_device(devices, name=name, substring=True)
+            if match is None:
+                message = f"No input matches “{name}”; using the selected one instead."
                 print(f"livescribe-gui: {message}", file=sys.stderr)
                 window.status_label.setText(message)
+            elif number == 0:
+                window.select_device(match)
+            else:
+                window.select_call(match)
         log.info("inputs found")
         if args.start or loaded.settings.listen_on_open:
             window.start_session()

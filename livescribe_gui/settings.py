@@ -60,6 +60,11 @@ class Settings:
     schema_version: int = SCHEMA_VERSION
     device_name: str = ""
     device_host_api: str = ""
+    call_mode: bool = False  # both sides of a call: the input is "You", these are "Them"
+    them_device_name: str = ""
+    them_device_host_api: str = ""
+    you_label: str = "You"
+    them_label: str = "Them"
     speech_model: str = DEFAULT_MODEL  # any name: one the app does not know is passed on
     region: str = "default"
     format_turns: bool = True
@@ -204,6 +209,8 @@ def _valid(name: str, value: Any) -> bool:
         return value in ("original", "translation", "both")
     if name == "translation_llm":
         return bool(value.strip())
+    if name in ("you_label", "them_label"):
+        return 0 < len(value.strip()) <= 30
     if name == "notes_model":
         return bool(value.strip())
     if name == "notes_language":

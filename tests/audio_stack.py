@@ -174,3 +174,31 @@ def write_tone_words(path: Path, turns: list[list[int]], *, word_seconds: float 
         out.setframerate(rate)
         out.writeframes(np.repeat(pcm[:, None], 2, axis=1).tobytes())
     return path
+
+
+def tone_turns_at(turns: list[tuple[float, list[int]]], *, seconds: float,
+                  word_seconds: float = 0.2, gap_seconds: float = 0.15,
+                  rate: int = 48_000) -> np.ndarray:
+    """Mono speech for the tone recogniser with each turn starting at a given second, so
+    two sides of a call can take turns (samples in -1..1)."""
+    from tests.standin_server import tone_frequency
+
+    signal = np.zeros(int(seconds * rate))
+    for start, words in turns:
+        at = int(start * rate)
+        for word in words:
+            t = np.arange(int(word_seconds * rate)) / rate
+            burst = 0.4 * np.sin(2 * np.pi * tone_frequency(word) * t)
+            signal[at:at + burst.size] += burst
+            at += burst.size + int(gap_seconds * rate)
+    return signal
+
+
+def write_wav(path: Path, signal: np.ndarray, *, rate: int = 48_000) -> Path:
+    pcm = (np.clip(signal, -1, 1) * 32767).astype(np.int16)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(2)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(np.repeat(pcm[:, None], 2, axis=1).tobytes())
+    return path

@@ -23,6 +23,11 @@ class SessionConfig:
     stall_seconds: float = 8.0
     rollover_margin_seconds: float = 120.0
     stop_after_silence_seconds: float = 0.0  # 0: never stop on its own
+    # In a call, each side runs its own worker into one saved transcript:
+    source: str = ""  # this side's label ("You", "Them"); "": the one input
+    segment_base: int = 0  # its server sessions are numbered from here (kept apart per side)
+    clock_ms: int = 0  # where its audio starts on the transcript's clock
+    recording_id: int | None = None  # the saved transcript to add to (another side opened it)
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,7 @@ class TurnUpdate:
     segment: int = 0
     offset_ms: int = 0  # add to word times to place them on the transcript clock
     language: str | None = None  # with language detection: the turn's language code
+    source: str = ""  # in a call: whose side ("You", "Them"); "": the one input
 
     @property
     def start_ms(self) -> int:

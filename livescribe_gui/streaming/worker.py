@@ -82,7 +82,8 @@ def revision_from_sdk(event: SpeakerRevisionEvent, *, segment: int,
     ))
 
 
-def turn_from_sdk(event: TurnEvent, *, segment: int = 0, offset_ms: int = 0) -> TurnUpdate:
+def turn_from_sdk(event: TurnEvent, *, segment: int = 0, offset_ms: int = 0,
+                  source: str = "") -> TurnUpdate:
     return TurnUpdate(
         turn_order=event.turn_order,
         transcript=event.transcript,
@@ -96,6 +97,7 @@ def turn_from_sdk(event: TurnEvent, *, segment: int = 0, offset_ms: int = 0) -> 
         segment=segment,
         offset_ms=offset_ms,
         language=event.language_code,
+        source=source,
     )
 
 
@@ -138,9 +140,9 @@ class TranscriptionWorker(QObject):
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._ledger = AudioLedger()
-        self._recording_id: int | None = None
+        self._recording_id: int | None = config.recording_id
         self._closing: list[ServerSession] = []
-        self._next_segment = 0
+        self._next_segment = config.segment_base
         self._options = config.options
         self._options_lock = threading.Lock()
         self._current: ServerSession | None = None
@@ -446,7 +448,7 @@ class TranscriptionWorker(QObject):
 
     def on_speech_started(self, session: ServerSession, at_ms: int) -> None:
         self._last_speech_at = time.monotonic()
-        self.speech_heard.emit(at_ms)
+        self.speech_heard.emit(at_ms + self._config.clock_ms)
 
     def on_service_warning(self, code: int, text: str) -> None:
         self.service_warning_received.emit(ServiceWarning(code, text))
@@ -469,7 +471,8 @@ class TranscriptionWorker(QObject):
 
     def on_speakers_revised(self, session: ServerSession, event: SpeakerRevisionEvent) -> None:
         """Saved before shown, like a final turn."""
-        revised = revision_from_sdk(event, segment=session.segment, offset_ms=session.offset_ms)
+        revised = revision_from_sdk(event, segment=session.segment,
+                                    offset_ms=session.offset_ms + self._config.clock_ms)
         if self._store is not None and self._recording_id is not None:
             try:
                 self._store.revise_speakers(self._recording_id, revised)
@@ -479,11 +482,13 @@ class TranscriptionWorker(QObject):
 
     def on_turn(self, session: ServerSession, event: TurnEvent) -> None:
         """On an SDK read thread. A final turn is committed to the store before it is shown."""
-        update = turn_from_sdk(event, segment=session.segment, offset_ms=session.offset_ms)
+        update = turn_from_sdk(event, segment=session.segment,
+                               offset_ms=session.offset_ms + self._config.clock_ms,
+                               source=self._config.source)
         if update.words:
             self._last_speech_at = time.monotonic()
         if update.end_of_turn:
-            self._ledger.confirmed_until(update.end_ms + update.offset_ms)
+            self._ledger.confirmed_until(update.end_ms + session.offset_ms)
         self._save(update)
         self.turn_received.emit(update)
 
@@ -492,7 +497,8 @@ class TranscriptionWorker(QObject):
             return
         if not update.end_of_turn:
             self._store.save_partial(
-                self._recording_id, update.start_ms + update.offset_ms, update.transcript
+                self._recording_id, update.start_ms + update.offset_ms,
+                f"{update.source}: {update.transcript}" if update.source else update.transcript,
             )
             return
         try:
@@ -508,7 +514,9 @@ class TranscriptionWorker(QObject):
             )
 
     def _open_recording(self, capture: AudioCapture) -> None:
-        if self._store is None:
+        """The first server session opens the saved transcript (in a call, the first side's
+        does; the other side was given its id)."""
+        if self._store is None or self._config.recording_id is not None:
             return
         try:
             self._recording_id = int(
@@ -537,7 +545,8 @@ class TranscriptionWorker(QObject):
         for session in self._closing:
             session.wait_closed()
         last = self._closing[-1] if self._closing else None
-        if self._store is not None and self._recording_id is not None:
+        if (self._store is not None and self._recording_id is not None
+                and self._config.recording_id is None):  # the side that opened it ends it
             self._store.end_session(self._recording_id, duration_ms=self._ledger.captured_ms)
         termination = last.termination if last is not None else None
         self.session_ended.emit(

@@ -17,7 +17,7 @@ import srt
 import webvtt
 
 from livescribe_gui.transcript.history import SessionTranscript
-from livescribe_gui.transcript.model import FinalTurn, format_timestamp, speaker_display
+from livescribe_gui.transcript.model import FinalTurn, format_timestamp, turn_label
 
 MAX_LINE_CHARS = 42
 MAX_LINES = 2
@@ -49,7 +49,7 @@ class Cue:
 
 
 def _speaker(turn: FinalTurn, names: dict[str, str]) -> str:
-    return f"{speaker_display(turn.speaker, names)}: " if turn.speaker else ""
+    return f"{turn_label(turn, names)}: " if turn.speaker or turn.source else ""
 
 
 def to_text(doc: SessionTranscript, *, timestamps: bool = True, speakers: bool = True) -> str:
@@ -73,8 +73,8 @@ def to_markdown(doc: SessionTranscript) -> str:
     if doc.notes and doc.notes.text.strip():
         out += ["## Notes", "", _demoted(doc.notes.text.strip()), "", "## Transcript", ""]
     for turn in doc.turns:
-        speaker = (f"**{speaker_display(turn.speaker, doc.speaker_names)}:** "
-                   if turn.speaker else "")
+        speaker = (f"**{turn_label(turn, doc.speaker_names)}:** "
+                   if turn.speaker or turn.source else "")
         out += [f"`{format_timestamp(turn.start_ms)}` {speaker}{turn.text}", ""]
         if turn.translation:
             out += [f"> {turn.translation}", ""]
@@ -107,7 +107,7 @@ def subtitle_cues(turns: list[FinalTurn], names: dict[str, str] | None = None, *
     speaker's name (SubRip has no voice tags); every cue carries the name for WebVTT's."""
     cues: list[Cue] = []
     for turn in turns:
-        speaker = speaker_display(turn.speaker, names or {})
+        speaker = turn_label(turn, names or {})
         tokens = _timed_tokens(turn)
         if name_in_text and speaker and tokens:
             tokens[0] = (f"{speaker}: {tokens[0][0]}", *tokens[0][1:])
@@ -210,7 +210,8 @@ def to_json(doc: SessionTranscript) -> str:
             "turns": [
                 {"start_ms": t.start_ms, "end_ms": t.end_ms, "text": t.text,
                  "speaker": t.speaker,
-                 "speaker_name": speaker_display(t.speaker, doc.speaker_names) or None,
+                 "speaker_name": turn_label(t, doc.speaker_names) or None,
+                 "source": t.source or None,
                  "language": t.language, "translation": t.translation,
                  "formatted": t.formatted,
                  "words": [{"text": w.text, "start_ms": w.start_ms, "end_ms": w.end_ms,

@@ -141,10 +141,12 @@ def load_session(conn: sqlite3.Connection, session_id: int) -> SessionTranscript
             speaker=t["speaker"],
             language=t["language"],
             translation=t["translation"],
+            source=t["source"],
         )
+        # In time order: in a call, the two sides' turns interleave.
         for t in conn.execute(
-            "SELECT * FROM turns WHERE session_id = ? ORDER BY segment, turn_order", (session_id,)
-        )
+            "SELECT * FROM turns WHERE session_id = ? ORDER BY start_ms, segment, turn_order",
+            (session_id,))
     ]
     partial = conn.execute(
         "SELECT start_ms, text FROM partials WHERE session_id = ?", (session_id,)

@@ -27,6 +27,7 @@ class FinalTurn:
     speaker: str | None = None
     language: str | None = None
     translation: str | None = None
+    source: str = ""  # in a call: "You" or "Them" (as named when it was said)
 
 
 def speaker_display(label: str | None, names: dict[str, str]) -> str:
@@ -34,6 +35,16 @@ def speaker_display(label: str | None, names: dict[str, str]) -> str:
     if not label:
         return ""
     return names.get(label) or f"Speaker {label}"
+
+
+def turn_label(turn: FinalTurn, names: dict[str, str]) -> str:
+    """Who said it: "Speaker A" (or the name given); in a call the side ("You", "Them"),
+    with the service's speaker on that side when there is one ("Them · A")."""
+    if not turn.source:
+        return speaker_display(turn.speaker, names)
+    if turn.speaker:
+        return f"{turn.source} · {names.get(turn.speaker) or turn.speaker}"
+    return turn.source
 
 
 @dataclass(frozen=True)
@@ -75,6 +86,7 @@ def final_turn(update: TurnUpdate, *, segment: int, offset_ms: int) -> FinalTurn
         ),
         speaker=update.speaker,
         language=update.language,
+        source=update.source,
     )
 
 
@@ -89,9 +101,14 @@ class Transcript:
     def __init__(self) -> None:
         self.turns: list[FinalTurn] = []
         self._index: dict[tuple[int, int], int] = {}
-        self._partial: TurnUpdate | None = None
+        # The growing turn of each side (one, "", outside a call); the newest is shown.
+        self._partials: dict[str, TurnUpdate] = {}
         self._heard_at: int | None = None  # speech heard, no word yet (U3 SpeechStarted)
         self.speaker_names: dict[str, str] = {}
+
+    @property
+    def _partial(self) -> TurnUpdate | None:
+        return next(reversed(self._partials.values()), None)
 
     @property
     def partial_text(self) -> str:
@@ -145,7 +162,7 @@ class Transcript:
         """The connection broke mid-turn: the live line goes (the turn is heard again)."""
         if self._partial is None and self._heard_at is None:
             return []
-        self._partial = None
+        self._partials.clear()
         self._heard_at = None
         return [PartialChanged("")]
 
@@ -157,7 +174,8 @@ class Transcript:
         if not update.end_of_turn:
             if existing is not None:
                 return []
-            self._partial = update
+            self._partials.pop(update.source, None)
+            self._partials[update.source] = update  # the newest goes last
             self._heard_at = None
             return [self._partial_change()]
         turn = self._final_from(update)
@@ -169,9 +187,9 @@ class Transcript:
             return []
         self._index[key] = len(self.turns)
         self.turns.append(turn)
-        partial = self._partial
+        partial = self._partials.get(update.source)
         if partial is not None and (partial.segment, partial.turn_order) == key:
-            self._partial = None
+            del self._partials[update.source]
         self._heard_at = None
         return [TurnAdded(len(self.turns) - 1, turn), self._partial_change()]
 
@@ -180,8 +198,9 @@ class Transcript:
             if self._heard_at is not None:
                 return PartialChanged(SPEECH_HEARD, self._heard_at)
             return PartialChanged("")
-        return PartialChanged(self._partial.transcript,
-                              self._partial.start_ms + self._partial.offset_ms)
+        partial = self._partial
+        text = f"{partial.source}: {partial.transcript}" if partial.source else partial.transcript
+        return PartialChanged(text, partial.start_ms + partial.offset_ms)
 
     def _final_from(self, update: TurnUpdate) -> FinalTurn:
         return final_turn(update, segment=update.segment, offset_ms=update.offset_ms)
@@ -189,7 +208,7 @@ class Transcript:
     def plain_text(self) -> str:
         lines = [
             f"[{format_timestamp(t.start_ms)}] "
-            + (f"{speaker_display(t.speaker, self.speaker_names)}: " if t.speaker else "")
+            + (f"{turn_label(t, self.speaker_names)}: " if t.speaker or t.source else "")
             + t.text + (f"\n    → {t.translation}" if t.translation else "")
             for t in self.turns
         ]

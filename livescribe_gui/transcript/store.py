@@ -26,7 +26,7 @@ from livescribe_gui.transcript.model import FinalTurn
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 PARTIAL_SAVE_INTERVAL = 1.0
 
 # Each step takes the database from version i to i + 1.
@@ -133,6 +133,10 @@ MIGRATIONS: list[str] = [
         INSERT INTO notes_fts(notes_fts, rowid, text) VALUES ('delete', old.session_id, old.text);
         INSERT INTO notes_fts(rowid, text) VALUES (new.session_id, new.text);
     END;
+    """,
+    # 5 -> 6: in a call, whose side each turn is.
+    """
+    ALTER TABLE turns ADD COLUMN source TEXT NOT NULL DEFAULT '';
     """,
 ]
 
@@ -272,8 +276,8 @@ class StoreWriter:
             conn.execute("BEGIN")
             conn.execute(
                 """INSERT INTO turns (session_id, segment, turn_order, start_ms, end_ms, text,
-                                      speaker, formatted, words, language)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                      speaker, formatted, words, language, source)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                    ON CONFLICT (session_id, segment, turn_order) DO UPDATE SET
                        text=excluded.text, formatted=excluded.formatted, words=excluded.words,
                        start_ms=excluded.start_ms, end_ms=excluded.end_ms,
@@ -281,7 +285,7 @@ class StoreWriter:
                    WHERE excluded.formatted >= turns.formatted""",
                 (session_id, turn.segment, turn.turn_order, turn.start_ms, turn.end_ms,
                  turn.text, turn.speaker, int(turn.formatted), words_json(turn.words),
-                 turn.language),
+                 turn.language, turn.source),
             )
             conn.execute("DELETE FROM partials WHERE session_id = ?", (session_id,))
             conn.execute(

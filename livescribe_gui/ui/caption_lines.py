@@ -18,7 +18,7 @@ from livescribe_gui.transcript.model import (
     PartialChanged,
     TurnAdded,
     TurnReplaced,
-    speaker_display,
+    turn_label,
 )
 
 HISTORY_LINES = 500  # scrollback kept in the window
@@ -100,8 +100,8 @@ class CaptionLines:
         text = turn.translation if self.translation_only and turn.translation else turn.text
         if turn.translation and not self.translation_only:
             text = f"{text} — {turn.translation}"
-        if self.show_speakers and turn.speaker:
-            text = f"{speaker_display(turn.speaker, self.speaker_names)}: {text}"
+        if turn.source or (self.show_speakers and turn.speaker):  # a call's sides always
+            text = f"{turn_label(turn, self.speaker_names)}: {text}"
         return self._cased(text)
 
     def _cased(self, text: str) -> str:

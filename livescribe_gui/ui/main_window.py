@@ -38,7 +38,6 @@ from livescribe_gui.integration.caption_feed import CaptionFeed, FeedError, capt
 from livescribe_gui.integration.live_file import LiveTextFile
 from livescribe_gui.integration.tray import Tray
 from livescribe_gui.settings import Settings, SettingsWriter, streaming_host
-from livescribe_gui.streaming.controller import SessionController
 from livescribe_gui.streaming.events import (
     FailureKind,
     InputSilence,
@@ -54,6 +53,7 @@ from livescribe_gui.streaming.options import (
     needs_new_session,
     streaming_options,
 )
+from livescribe_gui.streaming.sources import SourcesController
 from livescribe_gui.transcript.history import SessionSummary, SessionTranscript
 from livescribe_gui.transcript.model import (
     Change,
@@ -61,12 +61,13 @@ from livescribe_gui.transcript.model import (
     Transcript,
     TurnAdded,
     format_timestamp,
-    speaker_display,
+    turn_label,
 )
 from livescribe_gui.transcript.store import StoreWriter, now_iso
 from livescribe_gui.ui.about_dialog import AboutDialog
 from livescribe_gui.ui.accessibility import Announcer
 from livescribe_gui.ui.background import BackgroundCall
+from livescribe_gui.ui.call_bar import CallBar
 from livescribe_gui.ui.captions_window import CaptionsWindow, caption_style
 from livescribe_gui.ui.device_picker import DevicePicker
 from livescribe_gui.ui.exporting import Exporter, ask_export_path, export_name
@@ -105,7 +106,7 @@ class MainWindow(QMainWindow):
         self._keys = keys
         self.transcript = Transcript()
         self.store = store
-        self.controller = SessionController(self, store=store)
+        self.controller = SourcesController(self, store=store)
         self.exporter = Exporter(self)
         self.recording_id: int | None = None
         self.speech_model_override: str | None = None  # --model: this run only, not saved
@@ -180,7 +181,7 @@ class MainWindow(QMainWindow):
         self.copy_button.clicked.connect(self.copy_transcript)
 
         bar = QHBoxLayout()
-        input_label = QLabel("&Input:")
+        self.input_label = input_label = QLabel("&Input:")
         input_label.setBuddy(self.device_combo)
         bar.addWidget(input_label)
         bar.addWidget(self.device_combo, 1)
@@ -205,9 +206,13 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.notes_panel)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.call_bar = CallBar()
+        self.call_bar.set_call(self.settings.call_mode)
+        self.call_bar.mode_changed.connect(self._on_call_mode)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addLayout(bar)
+        layout.addWidget(self.call_bar)
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
@@ -321,7 +326,8 @@ class MainWindow(QMainWindow):
             lambda warning: self._set_status_note(f"AssemblyAI: {warning.text}"))
         c.failed.connect(self._on_failure)
         c.session_ended.connect(self._on_session_ended)
-        c.level_measured.connect(self.level_meter.set_level)
+        c.level_measured.connect(self._on_level)
+        c.source_finished.connect(self._on_source_finished)
         c.input_silence.connect(self._on_input_silence)
         c.overflows_changed.connect(self._on_overflows)
         c.finished.connect(self._on_finished)
@@ -340,6 +346,9 @@ class MainWindow(QMainWindow):
         """The first device list (found off the GUI thread at start-up): choose the input
         used last time, or say that it is gone."""
         self.device_combo.set_devices(devices)
+        self.call_bar.set_devices(devices, remembered=(self.settings.them_device_name,
+                                                       self.settings.them_device_host_api))
+        self.call_bar.set_call(self.settings.call_mode)
         remembered = find_device(
             devices, name=self.settings.device_name, host_api=self.settings.device_host_api
         )
@@ -354,6 +363,11 @@ class MainWindow(QMainWindow):
 
     def select_device(self, device: InputDevice) -> None:
         self.device_combo.select(device)
+
+    def select_call(self, them: InputDevice) -> None:
+        """Both sides of a call, with `them` as the other side (--device given twice)."""
+        self.call_bar.them_combo.select(them)
+        self.call_bar.set_call(True)
 
     def current_device(self) -> InputDevice | None:
         return self.device_combo.current_device()
@@ -384,11 +398,16 @@ class MainWindow(QMainWindow):
             )
             self.open_settings(focus_key=True)
             return
+        them = self.call_bar.them_device()
+        if them is not None and them == device:
+            self._set_status("In a call, “You” and “Them” must be two different inputs.")
+            return
         self.settings = self.settings.replace(
-            device_name=device.name, device_host_api=device.host_api
-        )
+            device_name=device.name, device_host_api=device.host_api, call_mode=them is not None,
+            **({"them_device_name": them.name, "them_device_host_api": them.host_api}
+               if them is not None else {}))
         self._writer.save(self.settings)
-        self._device_name = device.name
+        self._device_name = device.name if them is None else f"{device.name} + {them.name}"
         self.settings_button.hide()
         self._error_shown = False
         self._device_failed = False
@@ -416,8 +435,14 @@ class MainWindow(QMainWindow):
             stop_after_silence_seconds=self.settings.stop_after_silence_minutes * 60,
             handover=handover,
         )
-        log.info("starting a session on input %r (%s)", device.name, device.host_api)
-        self.controller.start(config, keep_history=self.settings.history != "none")
+        configs = [config]
+        if them is not None:  # both sides of a call: two sources, two server sessions
+            configs = [dataclasses.replace(config, source=self.settings.you_label),
+                       dataclasses.replace(config, device=them, handover=None,
+                                           source=self.settings.them_label)]
+        log.info("starting a session on %s", " and ".join(
+            f"input {c.device.name!r} ({c.device.host_api})" for c in configs))
+        self.controller.start(configs, keep_history=self.settings.history != "none")
         self._set_running_ui(True)
         self._set_status(f"Opening “{device.name}”…")
 
@@ -471,7 +496,7 @@ class MainWindow(QMainWindow):
         turn = change.turn
         return {"type": "final", "index": change.index, "text": turn.text,
                 "start_ms": turn.start_ms, "translation": turn.translation,
-                "speaker": speaker_display(turn.speaker, self.transcript.speaker_names) or None}
+                "speaker": turn_label(turn, self.transcript.speaker_names) or None}
 
     def _open_caption_feed(self) -> None:
         """Settings -> caption feed: on, off, or on another port."""
@@ -796,7 +821,7 @@ class MainWindow(QMainWindow):
             self.notes_panel.turn_added(turn)
         if added and self.settings.announce_turns:  # once per turn, never a partial
             turn = added[-1]
-            speaker = speaker_display(turn.speaker, self.transcript.speaker_names)
+            speaker = turn_label(turn, self.transcript.speaker_names)
             self.announcer.announce(self.view, f"{speaker}: {turn.text}" if speaker
                                     else turn.text)
 
@@ -852,6 +877,18 @@ class MainWindow(QMainWindow):
         else:
             self._restart_preview()
 
+    def _on_level(self, source: int, level: float) -> None:
+        (self.level_meter if source == 0 else self.call_bar.them_meter).set_level(level)
+
+    def _on_call_mode(self, call: bool) -> None:
+        self.input_label.setText("&You:" if call else "&Input:")
+
+    def _on_source_finished(self, source: int) -> None:
+        """One side of a call stopped (its input went away): the other goes on."""
+        labels = (self.settings.you_label, self.settings.them_label)
+        self._set_status_note(f"“{labels[source]}” stopped; the other side is still being "
+                              "transcribed.")
+
     def _on_input_silence(self, silence: InputSilence | None) -> None:
         self._silence = silence
         self._show_listening()
@@ -885,6 +922,7 @@ class MainWindow(QMainWindow):
         self.start_button.setEnabled(True)
         self.toggle_action.setText("&Stop listening" if running else "&Start listening")
         self.device_combo.setEnabled(not running)
+        self.call_bar.set_running(running)
 
     def _show_listening(self) -> None:
         if self._stopping:

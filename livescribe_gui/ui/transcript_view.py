@@ -24,7 +24,7 @@ from livescribe_gui.transcript.model import (
     TurnAdded,
     TurnReplaced,
     format_timestamp,
-    speaker_display,
+    turn_label,
 )
 from livescribe_gui.ui.accessibility import MIN_CONTRAST, contrast, muted
 
@@ -232,9 +232,8 @@ class TranscriptView(QPlainTextEdit):
             cursor.insertText(format_timestamp(turn.start_ms) + "   ", self.time_format)
         if turn.language:
             cursor.insertText(f"{turn.language} ", self.time_format)
-        if turn.speaker:
-            cursor.insertText(f"{speaker_display(turn.speaker, self.speaker_names)}: ",
-                              self.speaker_format)
+        if turn.speaker or turn.source:
+            cursor.insertText(f"{turn_label(turn, self.speaker_names)}: ", self.speaker_format)
         if turn.translation and self.translation_display == "only":
             cursor.insertText(turn.translation, self.final_format)
         else:
