@@ -167,13 +167,7 @@ def write_tone_words(path: Path, turns: list[list[int]], *, word_seconds: float 
             t = np.arange(int(word_seconds * rate)) / rate
             parts.append(0.4 * np.sin(2 * np.pi * tone_frequency(word) * t))
             parts.append(silence(gap_seconds if i < len(turn) - 1 else turn_gap_seconds))
-    pcm = (np.concatenate(parts) * 32767).astype(np.int16)
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(2)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(np.repeat(pcm[:, None], 2, axis=1).tobytes())
-    return path
+    return write_wav(path, np.concatenate(parts), rate=rate)
 
 
 def tone_turns_at(turns: list[tuple[float, list[int]]], *, seconds: float,

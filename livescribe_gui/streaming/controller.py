@@ -10,8 +10,8 @@ from livescribe_gui.streaming.worker import TranscriptionWorker
 from livescribe_gui.transcript.store import StoreWriter
 
 
-class SessionController(QObject):
-    """One session at a time. `finished` fires once the worker's thread has fully stopped."""
+class SessionSignals(QObject):
+    """What a transcription reports to the window, from one source or several."""
 
     connecting = Signal()
     session_started = Signal(object)
@@ -22,7 +22,6 @@ class SessionController(QObject):
     translation_received = Signal(object)
     failed = Signal(object)
     session_ended = Signal(object)
-    level_measured = Signal(float)
     input_silence = Signal(object)
     overflows_changed = Signal(int)
     reconnecting = Signal(object)
@@ -30,6 +29,12 @@ class SessionController(QObject):
     recording_started = Signal(int)
     store_failed = Signal(str)
     finished = Signal()
+
+
+class SessionController(SessionSignals):
+    """One session at a time. `finished` fires once the worker's thread has fully stopped."""
+
+    level_measured = Signal(float)
 
     def __init__(self, parent: QObject | None = None, *, store: StoreWriter | None = None):
         super().__init__(parent)

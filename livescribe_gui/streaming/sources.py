@@ -10,7 +10,7 @@ import time
 
 from PySide6.QtCore import QObject, Signal
 
-from livescribe_gui.streaming.controller import SessionController
+from livescribe_gui.streaming.controller import SessionController, SessionSignals
 from livescribe_gui.streaming.events import SessionConfig
 from livescribe_gui.streaming.options import StreamingOptions
 from livescribe_gui.transcript.store import StoreWriter
@@ -24,28 +24,12 @@ _RELAYED = ("connecting", "session_started", "turn_received", "speech_heard",
             "auto_stop_warning", "store_failed")
 
 
-class SourcesController(QObject):
+class SourcesController(SessionSignals):
     """Same signals as `SessionController`, for any number of sources. `finished` fires once
     every source has stopped; `source_finished` says which one stopped before the others."""
 
-    connecting = Signal()
-    session_started = Signal(object)
-    turn_received = Signal(object)
-    speech_heard = Signal(int)
-    speakers_revised = Signal(object)
-    service_warning = Signal(object)
-    translation_received = Signal(object)
-    failed = Signal(object)
-    session_ended = Signal(object)
-    input_silence = Signal(object)
-    overflows_changed = Signal(int)
-    reconnecting = Signal(object)
-    auto_stop_warning = Signal(int)
-    recording_started = Signal(int)
-    store_failed = Signal(str)
     level_measured = Signal(int, float)  # source number, dBFS
     source_finished = Signal(int)  # this source stopped (the others may go on)
-    finished = Signal()
 
     def __init__(self, parent: QObject | None = None, *, store: StoreWriter | None = None):
         super().__init__(parent)
