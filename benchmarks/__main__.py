@@ -58,7 +58,7 @@ def main() -> int:
                 ("audio to wire", lambda: audio_to_wire.run(90 if args.full else 15)),
                 ("in the app", lambda: in_app.measure_app(Path(tmp), full=args.full)),
                 ("CPU and memory", lambda: processes.light_while_listening(
-                    300 if args.full else 15)),
+                    300 if args.full else 15, pulse)),
                 ("store and export", store_export.run),
                 ("history at scale", lambda: history_scale.run(
                     Path(tmp) / "history", 10_000 if args.full else 2_000)),

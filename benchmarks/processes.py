@@ -14,8 +14,10 @@ from pathlib import Path
 
 from benchmarks.common import ROOT, Result, Usage, sample_usage
 from benchmarks.servers import client_process, standin
+from tests.audio_stack import PulseAudioServer
 
 APP = [sys.executable, "-m", "livescribe_gui", "--start", "--device", "Monitor of LiveScribe"]
+CALL = [*APP, "--device", "Monitor of Them-Bench"]  # both sides of a call: two sessions
 QUICKSTART = [sys.executable, "-m", "benchmarks.quickstart"]
 BARE_CAPTURE = [sys.executable, "-m", "benchmarks.bare_capture"]
 
@@ -30,7 +32,13 @@ def _usage(command: list[str], seconds: float, home: Path) -> Usage:
         return sample_usage(proc.pid, seconds)
 
 
-def light_while_listening(seconds: float) -> list[Result]:
+def light_while_listening(seconds: float, pulse: PulseAudioServer) -> list[Result]:
+    module = pulse.load_sink("them_bench", rate=48_000, channels=2, description="Them-Bench")
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            call = _usage(CALL, seconds, Path(tmp) / "call")
+    finally:
+        pulse.pactl("unload-module", str(module), check=False)
     with tempfile.TemporaryDirectory() as tmp:
         app = _usage(APP, seconds, Path(tmp) / "app")
         quick = _usage(QUICKSTART, seconds, Path(tmp) / "quickstart")
@@ -47,6 +55,11 @@ def light_while_listening(seconds: float) -> list[Result]:
                added < 3),
         Result("Light while listening", "RSS at the end", app.rss_mb, "MB", quick.rss_mb,
                "quickstart"),
+        Result("Both sides of a call", "CPU, % of one core (two inputs, two sessions)",
+               call.cpu_percent, "%", app.cpu_percent, "one input", "≤ 2× one input",
+               call.cpu_percent <= 2 * app.cpu_percent),
+        Result("Both sides of a call", "RSS at the end", call.rss_mb, "MB", app.rss_mb,
+               "one input"),
     ]
 
 

@@ -65,6 +65,7 @@ class Settings:
     them_device_host_api: str = ""
     you_label: str = "You"
     them_label: str = "Them"
+    told_about_echo: bool = False  # the first echo in a call suggested headphones
     speech_model: str = DEFAULT_MODEL  # any name: one the app does not know is passed on
     region: str = "default"
     format_turns: bool = True

@@ -33,7 +33,7 @@ def words(turns: list[tuple[float, list[int]]]) -> list[str]:
 def call_window(make_window, sinks, monkeypatch):
     """A window in call mode: "You" hears one null sink, "Them" another."""
     sinks("ls_you", rate=48_000)
-    sinks("ls_them", rate=48_000)
+    them_module = sinks("ls_them", rate=48_000)
     devices = list_input_devices()
 
     def make():
@@ -41,6 +41,7 @@ def call_window(make_window, sinks, monkeypatch):
         win.select_device(find_device(devices, name="Monitor of ls_you", substring=True))
         win.select_call(find_device(devices, name="Monitor of ls_them", substring=True))
         return win
+    make.them_module = them_module
     return make
 
 
@@ -127,3 +128,96 @@ def test_more_than_two_devices_is_refused_in_one_line():
     assert result.returncode == 2
     assert result.stderr.strip().startswith("livescribe-gui: --device can be given at most twice")
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("gain_db", [-20, -6])
+def test_the_other_side_heard_by_the_microphone_is_folded_away(
+        qtbot, call_window, monkeypatch, fast_recovery, tmp_path, gain_db):  # noqa: F811
+    """No headphones: the computer's sound reaches the microphone, mixed in at `gain_db`."""
+    them = tone_turns_at(THEM, seconds=10)
+    you = tone_turns_at(YOU, seconds=10) + 10 ** (gain_db / 20) * them
+    write_wav(tmp_path / "you.wav", you)
+    write_wav(tmp_path / "them.wav", them)
+    monkeypatch.setattr("tests.test_call_mode.play_both", lambda path: (
+        subprocess.Popen(["paplay", "--device=ls_you", str(path / "you.wav")]),
+        subprocess.Popen(["paplay", "--device=ls_them", str(path / "them.wav")])))
+    with serve(monkeypatch, tones=VOCABULARY) as server:
+        win = call_window()
+        notes: list[str] = []
+        win.note_shown.connect(notes.append)
+        with qtbot.waitSignal(win.controller.session_started, timeout=15000):
+            win.start_session()
+        assert server.wait_until(lambda: sum(s.began_at is not None for s in server.sessions)
+                                 >= 2, timeout=20)
+        heard_by_you = [s for s in server.sessions if s.began_at is not None][0]
+        players = play_both(tmp_path)
+        try:
+            qtbot.waitUntil(lambda: all(p.poll() is not None for p in players), timeout=30000)
+            qtbot.waitUntil(lambda: [(t.source, t.text) for t in win.transcript.turns
+                                     if not t.echo] == EXPECTED, timeout=30000)
+        finally:
+            for player in players:
+                player.kill()
+                player.wait()
+        with qtbot.waitSignal(win.controller.finished, timeout=20000):
+            win.stop_session()
+        echoed = [m["transcript"] for m in heard_by_you.sent
+                  if m.get("type") == "Turn" and m["end_of_turn"]
+                  and m["transcript"].lower().startswith(("delta", "india"))]
+
+    win.grab().save(str(tmp_path / f"echo{gain_db}.png"))
+    echoes = [(t.source, t.text) for t in win.transcript.turns if t.echo]
+    if gain_db == -6:
+        assert echoed, "the microphone's session did hear the other side"
+        assert echoes == [("You", "Delta echo foxtrot."), ("You", "India juliett kilo lima.")]
+        assert [n for n in notes if "headphones" in n] == [
+            "“Them” echoed into your microphone and was hidden: headphones avoid this."]
+    else:
+        assert not echoed and not echoes, "too quiet for the recogniser: nothing to fold"
+    assert not [n for n in notes if "stopped" in n], "Stop ends both sides without alarm"
+    view = win.view.toPlainText()
+    assert view.count("Delta echo foxtrot.") == 1 and view.count("India juliett") == 1
+    doc = saved_turns(win)
+    assert [(t.source, t.text) for t in doc.turns if t.echo] == echoes, "kept, marked"
+    export(doc, tmp_path / "call.txt", "txt")
+    exported = (tmp_path / "call.txt").read_text()
+    assert exported.count("Delta echo foxtrot.") == 1
+    assert "Them: Delta echo foxtrot." in exported
+
+
+def test_a_lost_side_is_offered_back_when_its_input_returns(
+        qtbot, call_window, sinks, pulse, monkeypatch, fast_recovery, tmp_path):  # noqa: F811
+    with serve(monkeypatch, tones=VOCABULARY) as server:
+        win = call_window()
+        notes: list[str] = []
+        win.note_shown.connect(notes.append)
+        them_module = call_window.them_module
+        with qtbot.waitSignal(win.controller.session_started, timeout=15000):
+            win.start_session()
+        assert server.wait_until(lambda: sum(s.began_at is not None for s in server.sessions)
+                                 >= 2, timeout=20)
+        with qtbot.waitSignal(win.controller.source_finished, timeout=20000) as lost:
+            pulse.pactl("unload-module", str(them_module))
+        assert lost.args == [1] and win.controller.running
+        assert server.sessions[1].terminate_received, "the lost side's session was ended"
+        assert "“Them” stopped; the other side is still being transcribed." in notes
+        sinks("ls_them", rate=48_000)  # plugged in again
+        qtbot.waitUntil(win.reattach_button.isVisible, timeout=15000)
+        assert win.reattach_button.text() == "Reattach “Monitor of ls_them”"
+        began = sum(s.began_at is not None for s in server.sessions)
+        win.reattach_button.click()
+        assert server.wait_until(lambda: sum(s.began_at is not None for s in server.sessions)
+                                 > began, timeout=20)
+        qtbot.waitUntil(lambda: win.controller.is_running(1), timeout=5000)
+        assert not win.reattach_button.isVisible()
+        them = write_wav(tmp_path / "them.wav", tone_turns_at(THEM[:1], seconds=5))
+        player = subprocess.Popen(["paplay", "--device=ls_them", str(them)])
+        try:
+            qtbot.waitUntil(lambda: ("Them", "Delta echo foxtrot.") in
+                            [(t.source, t.text) for t in win.transcript.turns], timeout=30000)
+        finally:
+            player.kill()
+            player.wait()
+        with qtbot.waitSignal(win.controller.finished, timeout=20000):
+            win.stop_session()
+    assert ("Them", "Delta echo foxtrot.") in [(t.source, t.text) for t in saved_turns(win).turns]

@@ -78,3 +78,31 @@ def test_speaker_labels_appear_in_plain_text():
     t = Transcript()
     t.apply(TurnUpdate(0, "Hi there.", True, True, turn(0, "Hi there.").words, speaker="A"))
     assert t.plain_text() == "[00:01] Speaker A: Hi there."
+
+
+def said(source: str, segment: int, text: str, start_ms: int) -> TurnUpdate:
+    words = tuple(WordTiming(w, start_ms + 300 * i, start_ms + 300 * i + 250, 0.9, True)
+                  for i, w in enumerate(text.split()))
+    return TurnUpdate(0, text, True, True, words, segment=segment, source=source)
+
+
+def test_a_call_folds_the_other_side_heard_by_the_microphone_in_either_order():
+    from livescribe_gui.transcript.model import TurnReplaced
+
+    transcript = Transcript()
+    transcript.mic_source = "You"
+    transcript.apply(said("Them", 1_000_000, "We ship on Monday.", 1000))
+    echo = transcript.apply(said("You", 0, "we ship on monday", 1150))
+    assert echo[0].turn.echo  # the microphone's copy arrived second: added, folded
+    late = Transcript()
+    late.mic_source = "You"
+    late.apply(said("You", 0, "we ship on monday", 1150))
+    changes = late.apply(said("Them", 1_000_000, "We ship on Monday.", 1000))
+    assert isinstance(changes[0], TurnReplaced) and changes[0].index == 0
+    assert changes[0].turn.echo and not late.turns[1].echo
+    apart = Transcript()
+    apart.mic_source = "You"
+    apart.apply(said("Them", 1_000_000, "We ship on Monday.", 1000))
+    assert not apart.apply(said("You", 1, "we ship on monday", 9000))[0].turn.echo
+    assert not apart.apply(said("You", 2, "sounds good to me", 1100))[0].turn.echo
+    assert "sounds good to me" in apart.plain_text()

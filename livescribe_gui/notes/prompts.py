@@ -18,7 +18,7 @@ _SYSTEM = ("You write meeting notes from a live transcript made by speech recogn
 
 def transcript_lines(turns: list[FinalTurn], names: dict[str, str] | None = None) -> list[str]:
     lines = []
-    for turn in turns:
+    for turn in (t for t in turns if not t.echo):
         speaker = turn_label(turn, names or {})
         lines.append(f"[{format_timestamp(turn.start_ms)}] "
                      + (f"{speaker}: " if speaker else "") + turn.text)

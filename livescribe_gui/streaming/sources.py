@@ -10,13 +10,16 @@ import time
 
 from PySide6.QtCore import QObject, Signal
 
+from livescribe_gui.audio.devices import InputDevice
 from livescribe_gui.streaming.controller import SessionController, SessionSignals
 from livescribe_gui.streaming.events import SessionConfig
 from livescribe_gui.streaming.options import StreamingOptions
 from livescribe_gui.transcript.store import StoreWriter
 
-# A later source's server sessions are numbered from here, so every source's turns stay apart.
+# A later source's server sessions are numbered from here, so every source's turns stay apart;
+# a source reattached after its input came back numbers on from its next thousand.
 SEGMENTS_PER_SOURCE = 1_000_000
+SEGMENTS_PER_ATTACHMENT = 1_000
 
 _RELAYED = ("connecting", "session_started", "turn_received", "speech_heard",
             "speakers_revised", "service_warning", "translation_received", "failed",
@@ -35,6 +38,7 @@ class SourcesController(SessionSignals):
         super().__init__(parent)
         self._store = store
         self._sources: list[SessionController] = []
+        self._configs: list[SessionConfig] = []  # what each source last started with
         self._running: set[int] = set()
         self._waiting: list[SessionConfig] = []  # sources that start once the first has begun
         self._keep_history = True
@@ -57,14 +61,14 @@ class SourcesController(SessionSignals):
         self._keep_history = keep_history
         self._recording_id = None
         self._stopping = False
-        self._sources = []
+        self._sources, self._configs = [], []
         self._waiting = list(configs[1:])
         self._started_at = time.monotonic()
         self._start_source(dataclasses.replace(configs[0], options=self._options_for(
             0, configs[0].options, call=len(configs) > 1)))
 
-    def _start_source(self, config: SessionConfig) -> None:
-        number = len(self._sources)
+    def _start_source(self, config: SessionConfig, number: int | None = None) -> None:
+        number = len(self._sources) if number is None else number
         controller = SessionController(self, store=self._store)
         for name in _RELAYED:
             getattr(controller, name).connect(getattr(self, name))
@@ -72,7 +76,11 @@ class SourcesController(SessionSignals):
         controller.recording_started.connect(self._on_recording_started)
         controller.level_measured.connect(lambda level: self.level_measured.emit(number, level))
         controller.finished.connect(lambda: self._on_source_finished(number))
-        self._sources.append(controller)
+        if number == len(self._sources):
+            self._sources.append(controller)
+            self._configs.append(config)
+        else:
+            self._sources[number], self._configs[number] = controller, config
         self._running.add(number)
         controller.start(config, keep_history=self._keep_history)
 
@@ -86,6 +94,20 @@ class SourcesController(SessionSignals):
                 config, recording_id=self._recording_id,
                 segment_base=number * SEGMENTS_PER_SOURCE,
                 clock_ms=int((time.monotonic() - self._started_at) * 1000)))
+
+    def reattach(self, number: int, device: InputDevice) -> None:
+        """A source whose input went away (the others kept going) starts again on `device`,
+        the same input found again, adding to the same transcript."""
+        if self._stopping or number in self._running or not self._running:
+            return
+        config = self._configs[number]
+        self._start_source(dataclasses.replace(
+            config, device=device, handover=None, recording_id=self._recording_id,
+            segment_base=config.segment_base + SEGMENTS_PER_ATTACHMENT,
+            clock_ms=int((time.monotonic() - self._started_at) * 1000)), number)
+
+    def device_of(self, number: int) -> InputDevice:
+        return self._configs[number].device
 
     def _on_recording_started(self, recording_id: int) -> None:
         if self._recording_id is None:

@@ -52,12 +52,18 @@ def _speaker(turn: FinalTurn, names: dict[str, str]) -> str:
     return f"{turn_label(turn, names)}: " if turn.speaker or turn.source else ""
 
 
+def said(doc: SessionTranscript) -> list[FinalTurn]:
+    """The turns people read: a call's echoes (the other side heard again by the microphone)
+    stay in the store and in JSON, marked, and are left out here."""
+    return [t for t in doc.turns if not t.echo]
+
+
 def to_text(doc: SessionTranscript, *, timestamps: bool = True, speakers: bool = True) -> str:
     lines = []
     if doc.notes and doc.notes.text.strip():
         lines += ["Notes", "=====", "", doc.notes.text.strip(), "", "Transcript", "==========",
                   ""]
-    for turn in doc.turns:
+    for turn in said(doc):
         stamp = f"[{format_timestamp(turn.start_ms)}] " if timestamps else ""
         lines.append(stamp + (_speaker(turn, doc.speaker_names) if speakers else "")
                      + turn.text)
@@ -72,7 +78,7 @@ def to_markdown(doc: SessionTranscript) -> str:
            f"*{s.started_at} · {format_timestamp(s.duration_ms)} · {s.device}*", ""]
     if doc.notes and doc.notes.text.strip():
         out += ["## Notes", "", _demoted(doc.notes.text.strip()), "", "## Transcript", ""]
-    for turn in doc.turns:
+    for turn in said(doc):
         speaker = (f"**{turn_label(turn, doc.speaker_names)}:** "
                    if turn.speaker or turn.source else "")
         out += [f"`{format_timestamp(turn.start_ms)}` {speaker}{turn.text}", ""]
@@ -149,8 +155,8 @@ def _subtitle_turns(doc: SessionTranscript, text: str) -> list[FinalTurn]:
     one; its words have no times, so they are spread over the turn)."""
     if text == "translation":
         return [replace(t, text=t.translation, words=()) if t.translation else t
-                for t in doc.turns]
-    return doc.turns
+                for t in said(doc)]
+    return said(doc)
 
 
 def _cues(doc: SessionTranscript, text: str, *, name_in_text: bool) -> list[Cue]:
@@ -160,7 +166,7 @@ def _cues(doc: SessionTranscript, text: str, *, name_in_text: bool) -> list[Cue]
         return subtitle_cues(_subtitle_turns(doc, text), doc.speaker_names,
                              name_in_text=name_in_text)
     cues: list[Cue] = []
-    for turn in doc.turns:
+    for turn in said(doc):
         own = subtitle_cues([turn], doc.speaker_names, name_in_text=name_in_text, max_lines=1)
         words = (turn.translation or "").split()
         share = -(-len(words) // max(1, len(own)))
@@ -212,6 +218,7 @@ def to_json(doc: SessionTranscript) -> str:
                  "speaker": t.speaker,
                  "speaker_name": turn_label(t, doc.speaker_names) or None,
                  "source": t.source or None,
+                 "echo": t.echo,
                  "language": t.language, "translation": t.translation,
                  "formatted": t.formatted,
                  "words": [{"text": w.text, "start_ms": w.start_ms, "end_ms": w.end_ms,

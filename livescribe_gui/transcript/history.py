@@ -142,6 +142,7 @@ def load_session(conn: sqlite3.Connection, session_id: int) -> SessionTranscript
             language=t["language"],
             translation=t["translation"],
             source=t["source"],
+            echo=bool(t["echo"]),
         )
         # In time order: in a call, the two sides' turns interleave.
         for t in conn.execute(

@@ -8,11 +8,16 @@ the changes a view must make, so a view never has to re-read the whole transcrip
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from livescribe_gui.streaming.events import SpeakersRevised, Translation, TurnUpdate, WordTiming
 
 SPEECH_HEARD = "…"  # the live line while speech was heard but no word has arrived yet
+ECHO_WINDOW_MS = 2000  # an echo starts and ends this close to the words it repeats
+ECHO_SIMILARITY = 0.6  # and shares at least this much of them, word by word
+ECHO_LOOKBACK = 20  # turns searched for what an echo repeats
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,7 @@ class FinalTurn:
     language: str | None = None
     translation: str | None = None
     source: str = ""  # in a call: "You" or "Them" (as named when it was said)
+    echo: bool = False  # in a call: the other side's words heard again by the microphone
 
 
 def speaker_display(label: str | None, names: dict[str, str]) -> str:
@@ -45,6 +51,20 @@ def turn_label(turn: FinalTurn, names: dict[str, str]) -> str:
     if turn.speaker:
         return f"{turn.source} · {names.get(turn.speaker) or turn.speaker}"
     return turn.source
+
+
+def is_echo(mine: FinalTurn, theirs: FinalTurn) -> bool:
+    """Without headphones the microphone hears the speakers: a turn on the user's side that
+    repeats, at the same moment, what the other side said."""
+    if (abs(mine.start_ms - theirs.start_ms) > ECHO_WINDOW_MS
+            or abs(mine.end_ms - theirs.end_ms) > ECHO_WINDOW_MS):
+        return False
+    a, b = _words(mine.text), _words(theirs.text)
+    return bool(a and b) and SequenceMatcher(None, a, b).ratio() >= ECHO_SIMILARITY
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[\w']+", text.lower())
 
 
 @dataclass(frozen=True)
@@ -105,6 +125,8 @@ class Transcript:
         self._partials: dict[str, TurnUpdate] = {}
         self._heard_at: int | None = None  # speech heard, no word yet (U3 SpeechStarted)
         self.speaker_names: dict[str, str] = {}
+        # In a call: the user's own side, whose turns may be the other side's echo.
+        self.mic_source = ""
 
     @property
     def _partial(self) -> TurnUpdate | None:
@@ -181,17 +203,36 @@ class Transcript:
         turn = self._final_from(update)
         if existing is not None:
             if turn.formatted and not self.turns[existing].formatted:
-                turn = dataclasses.replace(turn, translation=self.turns[existing].translation)
+                turn = dataclasses.replace(turn, translation=self.turns[existing].translation,
+                                           echo=self.turns[existing].echo)
                 self.turns[existing] = turn
                 return [TurnReplaced(existing, turn)]
             return []
+        turn, folded = self._fold_echoes(turn)
         self._index[key] = len(self.turns)
         self.turns.append(turn)
         partial = self._partials.get(update.source)
         if partial is not None and (partial.segment, partial.turn_order) == key:
             del self._partials[update.source]
         self._heard_at = None
-        return [TurnAdded(len(self.turns) - 1, turn), self._partial_change()]
+        return [*folded, TurnAdded(len(self.turns) - 1, turn), self._partial_change()]
+
+    def _fold_echoes(self, turn: FinalTurn) -> tuple[FinalTurn, list[Change]]:
+        """A new turn of the user's side that repeats the other side is an echo; a new turn
+        of the other side makes the user's recent turns that repeat it echoes."""
+        if not self.mic_source or not turn.source:
+            return turn, []
+        recent = range(len(self.turns) - 1, max(-1, len(self.turns) - 1 - ECHO_LOOKBACK), -1)
+        if turn.source == self.mic_source:
+            theirs = (self.turns[i] for i in recent if self.turns[i].source != self.mic_source)
+            return dataclasses.replace(turn, echo=any(is_echo(turn, t) for t in theirs)), []
+        folded: list[Change] = []
+        for i in recent:
+            mine = self.turns[i]
+            if mine.source == self.mic_source and not mine.echo and is_echo(mine, turn):
+                self.turns[i] = dataclasses.replace(mine, echo=True)
+                folded.append(TurnReplaced(i, self.turns[i]))
+        return turn, folded
 
     def _partial_change(self) -> PartialChanged:
         if self._partial is None:
@@ -210,7 +251,7 @@ class Transcript:
             f"[{format_timestamp(t.start_ms)}] "
             + (f"{turn_label(t, self.speaker_names)}: " if t.speaker or t.source else "")
             + t.text + (f"\n    → {t.translation}" if t.translation else "")
-            for t in self.turns
+            for t in self.turns if not t.echo
         ]
         live = self._partial_change()
         if live.text and self._partial is not None:

@@ -26,7 +26,7 @@ from livescribe_gui.transcript.model import FinalTurn
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 PARTIAL_SAVE_INTERVAL = 1.0
 
 # Each step takes the database from version i to i + 1.
@@ -137,6 +137,10 @@ MIGRATIONS: list[str] = [
     # 5 -> 6: in a call, whose side each turn is.
     """
     ALTER TABLE turns ADD COLUMN source TEXT NOT NULL DEFAULT '';
+    """,
+    # 6 -> 7: in a call, the user's turns that were the other side heard again (kept, hidden).
+    """
+    ALTER TABLE turns ADD COLUMN echo INTEGER NOT NULL DEFAULT 0;
     """,
 ]
 
@@ -324,6 +328,12 @@ class StoreWriter:
             "UPDATE turns SET translation=? WHERE session_id=? AND segment=? AND turn_order=?",
             (translation.text, session_id, translation.segment, translation.turn_order),
         )).result(timeout)
+
+    def mark_echo(self, session_id: int, segment: int, turn_order: int) -> Future:
+        """This turn repeats the other side of the call: kept, but not shown or exported."""
+        return self._submit(lambda conn: conn.execute(
+            "UPDATE turns SET echo=1 WHERE session_id=? AND segment=? AND turn_order=?",
+            (session_id, segment, turn_order)))
 
     def name_speaker(self, session_id: int, label: str, name: str) -> Future:
         """Call speaker `label` `name` in this session; an empty name forgets it."""

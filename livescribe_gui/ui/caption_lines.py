@@ -108,7 +108,8 @@ class CaptionLines:
         return text.upper() if self.uppercase else text
 
     def _settle(self, index: int, turn: FinalTurn) -> None:
-        lines = [CaptionLine(line) for line in wrap(self._text(turn), self._fits)]
+        lines = [] if turn.echo else [CaptionLine(line)
+                                      for line in wrap(self._text(turn), self._fits)]
         self._settled.extend(lines)
         self._turn_lines[index] = len(lines)
         if len(self._turn_lines) > HISTORY_LINES:

@@ -60,6 +60,7 @@ from livescribe_gui.transcript.model import (
     PartialChanged,
     Transcript,
     TurnAdded,
+    TurnReplaced,
     format_timestamp,
     turn_label,
 )
@@ -119,6 +120,7 @@ class MainWindow(QMainWindow):
         self.tray = Tray(window_icon(), run=self.run_command, parent=self)
         self.captions: CaptionsWindow | None = None
         self._closing = False
+        self._echoes: set[tuple[int, int]] = set()  # (segment, turn order) of a call's echoes
         self._notes_sized = False
         self._stopping = False
         self._listening_since: float | None = None
@@ -227,6 +229,16 @@ class MainWindow(QMainWindow):
         self.settings_button.clicked.connect(lambda: self.open_settings(focus_key=True))
         self.settings_button.hide()
         self.statusBar().addPermanentWidget(self.settings_button)
+        self.reattach_button = QPushButton()
+        self.reattach_button.setAccessibleName("Reattach the input that came back")
+        self.reattach_button.clicked.connect(self.reattach_source)
+        self.reattach_button.hide()
+        self.statusBar().addPermanentWidget(self.reattach_button)
+        self._lost_source: int | None = None  # in a call: the side whose input went away
+        self._lost_found: InputDevice | None = None
+        self._look_for_lost = QTimer(self)
+        self._look_for_lost.setInterval(3000)
+        self._look_for_lost.timeout.connect(self.refresh_devices)
         self.status_label = QLabel()
         self.status_label.setAccessibleName("Status")
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -418,6 +430,8 @@ class MainWindow(QMainWindow):
         self._auto_stop_in = None
         handover = self.preview.hand_over(device)
         self.transcript = Transcript()
+        self.transcript.mic_source = self.settings.you_label if them is not None else ""
+        self._echoes = set()
         self.view.speaker_names = self.transcript.speaker_names
         self.view.clear_transcript()
         if self.captions is not None:
@@ -484,7 +498,7 @@ class MainWindow(QMainWindow):
         if self.captions is not None:
             self.captions.apply(changes)
         if self.live_file is not None and changes:
-            self.live_file.update([t.text for t in self.transcript.turns[-50:]],
+            self.live_file.update([t.text for t in self.transcript.turns[-50:] if not t.echo],
                                   self.transcript.partial_text)
         if self.caption_feed is not None:
             for change in changes:
@@ -494,7 +508,7 @@ class MainWindow(QMainWindow):
         if isinstance(change, PartialChanged):
             return {"type": "partial", "text": change.text, "start_ms": change.start_ms}
         turn = change.turn
-        return {"type": "final", "index": change.index, "text": turn.text,
+        return {"type": "final", "index": change.index, "text": "" if turn.echo else turn.text,
                 "start_ms": turn.start_ms, "translation": turn.translation,
                 "speaker": turn_label(turn, self.transcript.speaker_names) or None}
 
@@ -634,7 +648,8 @@ class MainWindow(QMainWindow):
         self._set_status_note("Transcript copied to the clipboard.")
 
     def copy_markdown(self) -> None:
-        lines = [f"**{format_timestamp(t.start_ms)}** {t.text}" for t in self.transcript.turns]
+        lines = [f"**{format_timestamp(t.start_ms)}** {t.text}" for t in self.transcript.turns
+                 if not t.echo]
         if not lines:
             self._set_status_note("Nothing to copy yet.")
             return
@@ -816,7 +831,8 @@ class MainWindow(QMainWindow):
         self._show(changes)
         if update.end_of_turn:
             log.debug("final turn %d of segment %d shown", update.turn_order, update.segment)
-        added = [c.turn for c in changes if isinstance(c, TurnAdded)]
+        self._keep_echoes(changes)
+        added = [c.turn for c in changes if isinstance(c, TurnAdded) and not c.turn.echo]
         for turn in added:
             self.notes_panel.turn_added(turn)
         if added and self.settings.announce_turns:  # once per turn, never a partial
@@ -824,6 +840,23 @@ class MainWindow(QMainWindow):
             speaker = turn_label(turn, self.transcript.speaker_names)
             self.announcer.announce(self.view, f"{speaker}: {turn.text}" if speaker
                                     else turn.text)
+
+    def _keep_echoes(self, changes: list[Change]) -> None:
+        """Echoes just found are marked in the store; the first one ever suggests headphones."""
+        echoes = [c.turn for c in changes
+                  if isinstance(c, (TurnAdded, TurnReplaced)) and c.turn.echo
+                  and (c.turn.segment, c.turn.turn_order) not in self._echoes]
+        for turn in echoes:
+            self._echoes.add((turn.segment, turn.turn_order))
+            log.info("segment %d turn %d: an echo of the other side, folded away",
+                     turn.segment, turn.turn_order)
+            if self.store is not None and self.recording_id is not None:
+                self.store.mark_echo(self.recording_id, turn.segment, turn.turn_order)
+        if echoes and not self.settings.told_about_echo:
+            self.settings = self.settings.replace(told_about_echo=True)
+            self._writer.save(self.settings)
+            self._set_status_note(f"“{self.settings.them_label}” echoed into your microphone "
+                                  "and was hidden: headphones avoid this.", seconds=15)
 
     def _on_key_saved(self, where: str) -> None:
         notes = {
@@ -863,6 +896,7 @@ class MainWindow(QMainWindow):
             self._set_status("Stopped before the session began.")
 
     def _on_finished(self) -> None:
+        self._forget_lost_source()
         self._listening_since = None
         self._stopping = False
         self._set_running_ui(False)
@@ -884,10 +918,38 @@ class MainWindow(QMainWindow):
         self.input_label.setText("&You:" if call else "&Input:")
 
     def _on_source_finished(self, source: int) -> None:
-        """One side of a call stopped (its input went away): the other goes on."""
+        """One side of a call stopped (its input went away): the other goes on, and the
+        inputs are looked at every few seconds to offer it back when it returns."""
+        if self._stopping or self._closing:
+            return  # Stop ends both; one is just done first
         labels = (self.settings.you_label, self.settings.them_label)
+        self._lost_source = source
         self._set_status_note(f"“{labels[source]}” stopped; the other side is still being "
-                              "transcribed.")
+                              "transcribed.", seconds=10)
+        self._look_for_lost.start()
+
+    def reattach_source(self) -> None:
+        """The "Reattach" button: the side that was lost starts again on its input."""
+        found = self._lost_found
+        if self._lost_source is None or found is None or not self.controller.running:
+            return
+        self.controller.reattach(self._lost_source, found)
+        self._forget_lost_source()
+        self._set_status_note(f"“{found.name}” is back and transcribed again.")
+
+    def _forget_lost_source(self) -> None:
+        self._lost_source = self._lost_found = None
+        self._look_for_lost.stop()
+        self.reattach_button.hide()
+
+    def _offer_reattach(self, devices: list[InputDevice]) -> None:
+        if self._lost_source is None or not self.controller.running:
+            return
+        lost = self.controller.device_of(self._lost_source)
+        self._lost_found = find_device(devices, name=lost.name, host_api=lost.host_api)
+        if self._lost_found is not None:
+            self.reattach_button.setText(f"Reattach “{lost.name}”")
+            self.reattach_button.show()
 
     def _on_input_silence(self, silence: InputSilence | None) -> None:
         self._silence = silence
@@ -907,9 +969,12 @@ class MainWindow(QMainWindow):
 
     def _on_devices_scanned(self, devices: list[InputDevice] | None) -> None:
         devices = devices or []
+        self._offer_reattach(devices)
         self.device_combo.set_devices(devices)
         if not self.controller.running:
             self.start_button.setEnabled(bool(devices))
+            self.call_bar.set_devices(devices, remembered=(self.settings.them_device_name,
+                                                           self.settings.them_device_host_api))
         if self._device_failed and not self.controller.running:
             self._device_failed = False
             self._restart_preview()
@@ -964,10 +1029,10 @@ class MainWindow(QMainWindow):
         self.status_label.setText(text)
         self.status_changed.emit(text)
 
-    def _set_status_note(self, text: str) -> None:
-        """A passing note beside the status (which stays in view), gone after 3 s."""
+    def _set_status_note(self, text: str, *, seconds: float = 3) -> None:
+        """A passing note beside the status (which stays in view), gone after a while."""
         self.note_label.setText(text)
-        self._note_timer.start(3000)
+        self._note_timer.start(int(seconds * 1000))
         self.note_shown.emit(text)
 
     def showEvent(self, event) -> None:  # noqa: ANN001, N802 (Qt override)

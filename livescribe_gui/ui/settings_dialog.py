@@ -291,6 +291,10 @@ class SettingsDialog(QDialog):
             max(0, self.subtitle_text_combo.findData(s.subtitle_text)))
         self.translation_note = QLabel()
         self.translation_note.setWordWrap(True)
+        self.you_edit = QLineEdit(s.you_label)
+        self.you_edit.setMaxLength(30)
+        self.them_edit = QLineEdit(s.them_label)
+        self.them_edit.setMaxLength(30)
         form = QFormLayout()
         form.addRow("", self.speakers_check)
         form.addRow("At most this many speakers", self.max_speakers_spin)
@@ -301,6 +305,8 @@ class SettingsDialog(QDialog):
         form.addRow("Show the translation", self.translation_display_combo)
         form.addRow("Subtitles (SRT, WebVTT) hold", self.subtitle_text_combo)
         form.addRow("", self.translation_note)
+        form.addRow("In a call, your side is", self.you_edit)
+        form.addRow("and the other side is", self.them_edit)
         return self._page(form)
 
     def _audio_tab(self) -> QWidget:
@@ -667,5 +673,7 @@ class SettingsDialog(QDialog):
             caption_feed_port=self.feed_port_spin.value(),
             theme=self.theme_combo.currentData(),
             key_in_file=self.key_file_check.isChecked() and not keyring_available(),
+            you_label=self.you_edit.text().strip() or "You",
+            them_label=self.them_edit.text().strip() or "Them",
             **self.notes.values(),
         )

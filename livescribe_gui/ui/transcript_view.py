@@ -227,6 +227,12 @@ class TranscriptView(QPlainTextEdit):
 
     def _write_final(self, number: int, turn: FinalTurn) -> None:
         cursor = self._select_block(number)
+        if turn.echo:  # an empty, hidden block keeps its place (blocks follow turns)
+            cursor.removeSelectedText()
+            block = cursor.block()
+            block.setVisible(False)
+            self.document().markContentsDirty(block.position(), block.length())
+            return
         cursor.beginEditBlock()
         if self.show_timestamps:
             cursor.insertText(format_timestamp(turn.start_ms) + "   ", self.time_format)
