@@ -10,13 +10,13 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def xvfb() -> Iterator[str]:
-    """Runs Xvfb on a free display; yields the DISPLAY value."""
+def xvfb(size: str = "1280x800") -> Iterator[str]:
+    """Runs Xvfb on a free display with a screen of `size` pixels; yields the DISPLAY value."""
     if shutil.which("Xvfb") is None:
         raise RuntimeError("Xvfb is not installed (packaging/setup-debian.sh --test installs it)")
     read, write = os.pipe()
     server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", f"{size}x24", "-nolisten", "tcp"],
         pass_fds=(write,), stderr=subprocess.DEVNULL,
     )
     os.close(write)

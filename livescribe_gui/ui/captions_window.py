@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import QByteArray, QPoint, QPointF, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QPoint, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
     QContextMenuEvent,
     QFont,
     QFontMetricsF,
-    QGuiApplication,
     QMouseEvent,
     QPainter,
     QPainterPath,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import QMenu, QWidget
 
 from livescribe_gui.transcript.model import Change
 from livescribe_gui.ui.caption_lines import CaptionLines
+from livescribe_gui.ui.screen_fit import clamp_to_screens, resize_within_screen
 
 EDGE = 8  # px from the border where a drag resizes instead of moving
 PADDING = 14
@@ -66,17 +66,6 @@ def caption_style(saved: dict) -> CaptionStyle:
                    opacity=min(1.0, max(0.0, style.opacity)))
 
 
-def clamp_to_screens(rect: QRect) -> QRect:
-    """A window restored where a monitor no longer is comes back on the nearest screen."""
-    screens = QGuiApplication.screens()
-    if not screens or any(s.availableGeometry().intersects(rect) for s in screens):
-        return rect
-    area = QGuiApplication.primaryScreen().availableGeometry()
-    width, height = min(rect.width(), area.width()), min(rect.height(), area.height())
-    return QRect(area.left() + (area.width() - width) // 2,
-                 area.bottom() - height - area.height() // 10, width, height)
-
-
 class CaptionsWindow(QWidget):
     style_changed = Signal(object)  # CaptionStyle, to be remembered
     click_through_changed = Signal(bool)
@@ -100,7 +89,7 @@ class CaptionsWindow(QWidget):
         self._fade.setSingleShot(True)
         self._fade.timeout.connect(self._fade_out)
         self.apply_style(self.style_)
-        self.resize(900, 150)
+        resize_within_screen(self, 900, 150)
 
     # -- what it shows ----------------------------------------------------------------------
     def apply(self, changes: list[Change]) -> None:

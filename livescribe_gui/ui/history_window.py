@@ -49,6 +49,7 @@ from livescribe_gui.transcript.model import PartialChanged, TurnAdded, format_ti
 from livescribe_gui.transcript.store import StoreWriter
 from livescribe_gui.ui.background import BackgroundCall
 from livescribe_gui.ui.exporting import Exporter, ask_export_path, export_name
+from livescribe_gui.ui.screen_fit import resize_within_screen
 from livescribe_gui.ui.transcript_view import TranscriptView
 
 SESSION_ID = Qt.ItemDataRole.UserRole
@@ -207,7 +208,7 @@ class HistoryWindow(QWidget):
     def __init__(self, *, store: StoreWriter | None, parent: QWidget | None = None):
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle("LiveScribe History")
-        self.resize(900, 560)
+        resize_within_screen(self, 900, 560)
         self._store = store
         self._conn = store_module.connect()
         self.exporter = Exporter(self)

@@ -75,6 +75,7 @@ from livescribe_gui.ui.exporting import Exporter, ask_export_path, export_name
 from livescribe_gui.ui.history_window import HistoryWindow
 from livescribe_gui.ui.level_meter import FLOOR_DB, LevelMeter
 from livescribe_gui.ui.notes_panel import NotesPanel
+from livescribe_gui.ui.screen_fit import resize_within_screen
 from livescribe_gui.ui.settings_dialog import SettingsDialog
 from livescribe_gui.ui.theme import apply_theme
 from livescribe_gui.ui.transcript_view import TranscriptView
@@ -143,7 +144,7 @@ class MainWindow(QMainWindow):
         if settings.window_geometry:
             self.restoreGeometry(QByteArray.fromBase64(settings.window_geometry.encode()))
         else:
-            self.resize(760, 520)
+            resize_within_screen(self, 760, 520)
         self._notice = notice
         if devices is None:
             self._set_status("Looking for audio inputs…")

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFontComboBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSpinBox,
     QSystemTrayIcon,
@@ -100,10 +102,6 @@ class SettingsDialog(QDialog):
         )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        applies = QLabel(f"Changes to {LIVE_OPTIONS} apply at once, even while listening; "
-                         f"changes to the {NEXT_SESSION_OPTIONS} apply to the next session.")
-        applies.setWordWrap(True)
-        tabs.widget(1).layout().addRow(applies)  # about recognition options only
         layout = QVBoxLayout(self)
         layout.addWidget(tabs)
         layout.addWidget(self.buttons)
@@ -254,6 +252,10 @@ class SettingsDialog(QDialog):
         form.addRow("", self.format_check)
         form.addRow("", self.profanity_check)
         form.addRow("Stop when nobody speaks for", self.auto_stop_spin)
+        applies = QLabel(f"Changes to {LIVE_OPTIONS} apply at once, even while listening; "
+                         f"changes to the {NEXT_SESSION_OPTIONS} apply to the next session.")
+        applies.setWordWrap(True)
+        form.addRow(applies)  # about recognition options only
         self.model_combo.currentIndexChanged.connect(self._model_changed)
         return self._page(form)
 
@@ -570,10 +572,27 @@ class SettingsDialog(QDialog):
                                             QSizePolicy.Policy.Preferred)
         page = QWidget()
         page.setLayout(form)
-        return page
+        # A tab taller than the screen (large text, 200 % scaling) scrolls instead of
+        # pushing the dialog's buttons off it.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(page)
+        scroll.setMinimumWidth(page.minimumSizeHint().width())
+        return scroll
 
     def link_labels(self) -> list[QLabel]:
         return [label for label in self.findChildren(QLabel) if "<a " in label.text()]
+
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802 (Qt override)
+        """As tall as the tallest tab needs, if the screen has room; otherwise tabs scroll."""
+        super().showEvent(event)
+        pages = [self.tabs.widget(i) for i in range(self.tabs.count())]
+        chrome = self.sizeHint().height() - self.tabs.currentWidget().sizeHint().height()
+        natural = chrome + max(page.widget().sizeHint().height() for page in pages)
+        room = self.screen().availableGeometry().height() * 9 // 10
+        self.resize(self.width(), min(natural, room))
 
     def focus_key(self) -> None:
         """Opened because the key is missing: straight to the key field."""
