@@ -102,13 +102,15 @@ def search(conn: sqlite3.Connection, text: str, limit: int = 200) -> list[Search
     query = fts_query(text)
     if not query:
         return []
+    # Newest first by the index's own order (turns are saved as they are said), so a
+    # one-letter prefix matching most of the database stops at `limit` instead of sorting
+    # every match; the few found are then put in session and spoken order.
     turn_rows = conn.execute(
         f"""SELECT t.session_id, s.started_at, t.start_ms, 0 AS in_notes,
                    snippet(turns_fts, -1, '{HIT_START}', '{HIT_END}', '…', 16) AS snippet
             FROM turns_fts JOIN turns t ON t.id = turns_fts.rowid
             JOIN sessions s ON s.id = t.session_id
-            WHERE turns_fts MATCH ?
-            ORDER BY s.started_at DESC, t.segment, t.turn_order LIMIT ?""",
+            WHERE turns_fts MATCH ? ORDER BY turns_fts.rowid DESC LIMIT ?""",
         (query, limit),
     ).fetchall()
     notes_rows = conn.execute(
@@ -116,10 +118,11 @@ def search(conn: sqlite3.Connection, text: str, limit: int = 200) -> list[Search
                    snippet(notes_fts, 0, '{HIT_START}', '{HIT_END}', '…', 16) AS snippet
             FROM notes_fts JOIN notes n ON n.session_id = notes_fts.rowid
             JOIN sessions s ON s.id = n.session_id
-            WHERE notes_fts MATCH ? ORDER BY s.started_at DESC LIMIT ?""",
+            WHERE notes_fts MATCH ? ORDER BY notes_fts.rowid DESC LIMIT ?""",
         (query, limit),
     ).fetchall()
-    rows = sorted(notes_rows + turn_rows, key=lambda r: (r["started_at"], r["session_id"]),
+    spoken = sorted(turn_rows, key=lambda r: r["start_ms"])
+    rows = sorted(notes_rows + spoken, key=lambda r: (r["started_at"], r["session_id"]),
                   reverse=True)  # stable: notes before turns, turns in spoken order
     return [SearchHit(r["session_id"], r["start_ms"], r["snippet"], bool(r["in_notes"]))
             for r in rows[:limit]]

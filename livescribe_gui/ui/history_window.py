@@ -8,6 +8,7 @@ import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -75,11 +76,27 @@ def highlighted(snippet: str) -> str:
 
 @dataclass(frozen=True)
 class Row:
+    """A session (its text is made when the row is first shown: ten thousand rows are
+    listed without formatting ten thousand dates) or a search hit."""
+
     session_id: int
-    rich_text: str
-    plain_text: str
     hit_ms: int | None = None
     title: str = ""  # what renaming in place starts from (sessions only, not hits)
+    summary: history.SessionSummary | None = None  # a session row
+    hit_text: str = ""  # a search hit's rich text
+
+    @cached_property
+    def rich_text(self) -> str:
+        return _session_rich(self.summary) if self.summary is not None else self.hit_text
+
+    @cached_property
+    def plain_text(self) -> str:
+        return _session_plain(self.summary) if self.summary is not None else _plain(
+            self.hit_text)
+
+    @property
+    def recording(self) -> bool:
+        return self.summary is not None and self.summary.status == "recording"
 
 
 def list_rows(query: str) -> list[Row]:
@@ -98,22 +115,31 @@ def list_rows(query: str) -> list[Row]:
                      f"{html.escape(describe_date(s.started_at))}" if s else "")
             at = "Notes" if hit.in_notes else format_timestamp(hit.start_ms)
             rich = f"{where}<br><small>{at}</small> {highlighted(hit.snippet)}"
-            rows.append(Row(hit.session_id, rich, _plain(rich),
-                            None if hit.in_notes else hit.start_ms))
+            rows.append(Row(hit.session_id, None if hit.in_notes else hit.start_ms,
+                            hit_text=rich))
         return rows
     finally:
         conn.close()
 
 
 def _session_row(s: history.SessionSummary) -> Row:
-    state = {"interrupted": "interrupted", "recording": "● recording"}.get(s.status, "")
+    return Row(s.id, title=s.title or s.first_words.rstrip("…"), summary=s)
+
+
+def _when(s: history.SessionSummary) -> str:
+    return f"{describe_date(s.started_at)} · {format_timestamp(s.duration_ms)}"
+
+
+def _session_rich(s: history.SessionSummary) -> str:
     marked = {"interrupted": " · <i>interrupted</i>",
               "recording": " · <b>● recording</b>"}.get(s.status, "")
-    when = f"{describe_date(s.started_at)} · {format_timestamp(s.duration_ms)}"
-    rich = (f"<b>{html.escape(s.display_title)}</b><br>"
-            f"<small>{html.escape(when)}{marked}</small>")
-    plain = f"{s.display_title}, {when}" + (f", {state}" if state else "")
-    return Row(s.id, rich, plain, title=s.title or s.first_words.rstrip("…"))
+    return (f"<b>{html.escape(s.display_title)}</b><br>"
+            f"<small>{html.escape(_when(s))}{marked}</small>")
+
+
+def _session_plain(s: history.SessionSummary) -> str:
+    state = {"interrupted": "interrupted", "recording": "● recording"}.get(s.status, "")
+    return f"{s.display_title}, {_when(s)}" + (f", {state}" if state else "")
 
 
 def _plain(rich: str) -> str:
@@ -177,11 +203,13 @@ class RowsModel(QAbstractListModel):
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         row = self.rows[index.row()]
+        if role == RICH_TEXT:
+            return row.rich_text
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return row.plain_text
         return {
-            RICH_TEXT: row.rich_text,
             SESSION_ID: row.session_id,
             HIT_MS: row.hit_ms,
-            Qt.ItemDataRole.AccessibleTextRole: row.plain_text,
             Qt.ItemDataRole.DisplayRole: row.title,
             Qt.ItemDataRole.EditRole: row.title,
         }.get(role)
@@ -328,7 +356,7 @@ class HistoryWindow(QWidget):
                 break
         selection.blockSignals(False)
         self.open_session(keep)
-        recording = any("● recording" in row.rich_text for row in rows)
+        recording = any(row.recording for row in rows)
         if recording and not query:
             self._live.start()
         else:
