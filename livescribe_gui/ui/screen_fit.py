@@ -10,10 +10,18 @@ from PySide6.QtWidgets import QWidget
 SCREEN_SHARE = 0.9  # a window opens at most this much of the screen, so it looks like one
 
 
+def available_area() -> QRect:
+    """Where windows may go. The primary screen's: QWidget.screen() on a widget not yet
+    shown gave Python a QScreen wrapper that Python's garbage collector later deleted,
+    and the next window made crashed in QGuiApplication::screenAt (PySide6 6.11; found
+    with gdb)."""
+    screen = QGuiApplication.primaryScreen()
+    return screen.availableGeometry() if screen is not None else QRect(0, 0, 1024, 768)
+
+
 def resize_within_screen(widget: QWidget, width: int, height: int) -> None:
     """Open at `width`×`height`, or smaller where the screen is smaller."""
-    screen = widget.screen() or QGuiApplication.primaryScreen()
-    area = screen.availableGeometry() if screen is not None else QRect(0, 0, width, height)
+    area = available_area()
     widget.resize(min(width, int(area.width() * SCREEN_SHARE)),
                   min(height, int(area.height() * SCREEN_SHARE)))
 

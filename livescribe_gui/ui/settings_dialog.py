@@ -53,6 +53,7 @@ from livescribe_gui.streaming.speech_models import PII_POLICIES, TRANSLATION_LAN
 from livescribe_gui.ui.background import BackgroundCall
 from livescribe_gui.ui.captions_window import CaptionStyle, caption_style
 from livescribe_gui.ui.notes_settings import NotesSettings
+from livescribe_gui.ui.screen_fit import SCREEN_SHARE, available_area
 
 
 class ColorButton(QPushButton):
@@ -591,7 +592,7 @@ class SettingsDialog(QDialog):
         pages = [self.tabs.widget(i) for i in range(self.tabs.count())]
         chrome = self.sizeHint().height() - self.tabs.currentWidget().sizeHint().height()
         natural = chrome + max(page.widget().sizeHint().height() for page in pages)
-        room = self.screen().availableGeometry().height() * 9 // 10
+        room = int(available_area().height() * SCREEN_SHARE)
         self.resize(self.width(), min(natural, room))
 
     def focus_key(self) -> None:
