@@ -131,6 +131,11 @@ def test_all_text_passes_contrast_in_every_theme(qtbot, make_window, theme):
         assert ink_contrast(view, base) >= 4.5, f"time stamp in {theme}"
         for fmt in (view.time_format, view.partial_format, view.translation_format):
             assert contrast(fmt.foreground().color(), base) >= 4.5, theme
+        speakers = [view._label_format(f"Speaker {who}") for who in "ABCDEFG"]
+        for fmt in speakers:  # every speaker's own colour
+            assert contrast(fmt.foreground().color(), base) >= 4.5, theme
+        distinct = {fmt.foreground().color().name() for fmt in speakers}
+        assert len(distinct) == (1 if theme == "high-contrast" else 6), theme
     finally:
         win.apply_settings(win.settings.replace(theme="system", font_size=0))
 
@@ -165,3 +170,25 @@ def test_text_size_ranges_and_zooms(qtbot, make_window):
     win.open_history()
     assert win._history_window.view.font().pointSizeF() == pytest.approx(before)
     win._history_window.close()
+
+
+def test_a_speaker_is_named_where_the_speaker_changes_in_a_colour_of_its_own(qtbot):
+    from livescribe_gui.transcript.model import FinalTurn, TurnAdded, TurnReplaced
+    from livescribe_gui.ui.transcript_view import TranscriptView
+
+    view = TranscriptView()
+    qtbot.addWidget(view)
+    view.show_timestamps = False
+
+    def said(n: int, speaker: str) -> FinalTurn:
+        return FinalTurn(0, n, f"turn {n}.", n * 1000, n * 1000 + 900, True, speaker=speaker)
+
+    view.apply([TurnAdded(i, said(i, who)) for i, who in enumerate("AABA")])
+    assert view.toPlainText().splitlines() == [
+        "Speaker A: turn 0.", "turn 1.", "Speaker B: turn 2.", "Speaker A: turn 3."]
+    view.apply([TurnReplaced(1, said(1, "B"))])  # the service revised turn 1's speaker
+    assert view.toPlainText().splitlines() == [
+        "Speaker A: turn 0.", "Speaker B: turn 1.", "turn 2.", "Speaker A: turn 3."]
+    colour = {who: view._label_format(who).foreground().color().name()
+              for who in ("Speaker A", "Speaker B")}
+    assert colour["Speaker A"] != colour["Speaker B"]

@@ -726,6 +726,7 @@ class MainWindow(QMainWindow):
         if self._history_window is None:
             self._history_window = HistoryWindow(store=self.store)
         self._history_window.exporter.subtitle_text = self.settings.subtitle_text
+        self._history_window.view.speaker_colours = self.settings.theme != "high-contrast"
         self._history_window.view.set_text_size(self.settings.font_size)
         self._history_window.reload(at_once=True)
         self._history_window.show()
@@ -787,6 +788,7 @@ class MainWindow(QMainWindow):
         self.exporter.subtitle_text = self.settings.subtitle_text
         self.view.translation_display = self.settings.translation_display
         self.view.show_timestamps = self.settings.show_timestamps
+        self.view.speaker_colours = self.settings.theme != "high-contrast"
         self.view.set_text_size(self.settings.font_size)
         self.view.show_all(self.transcript.turns, self.transcript.live_line())
 

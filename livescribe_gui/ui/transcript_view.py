@@ -2,7 +2,8 @@
 
 Each update touches one block through a QTextCursor, so its cost does not grow with the
 transcript; the whole text is never re-set. Block i holds final turn i; the live line, when
-there is one, is the block after the last final turn.
+there is one, is the block after the last final turn. A speaker's (or a call side's) name is
+shown where the speaker changes, in a colour of its own, not on every line.
 
 Following the tail is a state, not a comparison made at each update: the document is laid
 out lazily, so right after an edit the scroll bar's maximum is stale, and "value == maximum"
@@ -14,7 +15,7 @@ grows, and offers "Jump to live" while the reader is elsewhere.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QFont, QPalette, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QColor, QFont, QPalette, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QToolButton, QWidget
 
 from livescribe_gui.transcript.model import (
@@ -27,6 +28,10 @@ from livescribe_gui.transcript.model import (
     turn_label,
 )
 from livescribe_gui.ui.accessibility import MIN_CONTRAST, contrast, muted
+
+# Speaker colours, each at least 4.5:1 on a light (white) and on a dark (#1b1b1b) background.
+LIGHT_SPEAKERS = ("#1d4fa3", "#a1321a", "#176b35", "#6d3591", "#7a4e00", "#006a72")
+DARK_SPEAKERS = ("#8fb8ff", "#ff9f85", "#7bd88f", "#d7a6ff", "#ffcf6b", "#6fdcdc")
 
 
 class TranscriptView(QPlainTextEdit):
@@ -53,6 +58,9 @@ class TranscriptView(QPlainTextEdit):
         self.offers_jump = True  # a live transcript offers "Jump to live"; History does not
         self.speaker_names: dict[str, str] = {}  # names given to speakers in this session
         self.translation_display = "both"  # or "only": the translation in place of the text
+        self._shown: list[FinalTurn] = []  # the final turn in each block
+        self._label_formats: dict[str, QTextCharFormat] = {}  # a colour per speaker
+        self.speaker_colours = True  # off in the high-contrast theme
         bar = self.verticalScrollBar()
         bar.rangeChanged.connect(self._on_range_changed)
         bar.valueChanged.connect(self._on_scrolled)
@@ -105,6 +113,23 @@ class TranscriptView(QPlainTextEdit):
         self.partial_format = QTextCharFormat()
         self.partial_format.setForeground(quiet)
         self.partial_format.setFontItalic(True)
+        self._label_formats = {}
+        dark = base.lightness() < 128
+        colours = [QColor(c) for c in (DARK_SPEAKERS if dark else LIGHT_SPEAKERS)]
+        # A high-contrast theme keeps its one text colour; so does any colour that reads badly.
+        # (A palette change can arrive while the widget is being built: the setting may not
+        # be there yet.)
+        self._speaker_colours = [c for c in colours if contrast(c, base) >= MIN_CONTRAST
+                                 and getattr(self, "speaker_colours", True)]
+
+    def _label_format(self, label: str) -> QTextCharFormat:
+        if label not in self._label_formats:
+            form = QTextCharFormat(self.speaker_format)
+            if self._speaker_colours:
+                form.setForeground(self._speaker_colours[
+                    len(self._label_formats) % len(self._speaker_colours)])
+            self._label_formats[label] = form
+        return self._label_formats[label]
 
     @property
     def final_count(self) -> int:
@@ -185,6 +210,8 @@ class TranscriptView(QPlainTextEdit):
 
     def clear_transcript(self) -> None:
         self.clear()
+        self._shown = []
+        self._label_formats = {}
         self._blocks_used = 0
         self._has_partial = False
         self._partial = (0, "")
@@ -226,6 +253,34 @@ class TranscriptView(QPlainTextEdit):
             self._remove_last_block()
 
     def _write_final(self, number: int, turn: FinalTurn) -> None:
+        before = self._label_after(number)
+        if number < len(self._shown):
+            self._shown[number] = turn
+        else:
+            self._shown.append(turn)
+        self._draw_final(number, turn)
+        after = self._label_after(number)
+        following = self._next_visible(number)
+        if before != after and following is not None:
+            # Whether the next turn names its speaker depends on this one's.
+            self._draw_final(following, self._shown[following])
+
+    def _label_before(self, number: int) -> str:
+        """The speaker of the nearest shown turn above block `number` ("" for none)."""
+        for n in range(min(number, len(self._shown)) - 1, -1, -1):
+            if not self._shown[n].echo:  # echoes are hidden: look past them
+                return turn_label(self._shown[n], self.speaker_names)
+        return ""
+
+    def _label_after(self, number: int) -> str:
+        """The speaker the turn below block `number` is compared with."""
+        return self._label_before(number + 1)
+
+    def _next_visible(self, number: int) -> int | None:
+        return next((n for n in range(number + 1, len(self._shown))
+                     if not self._shown[n].echo), None)
+
+    def _draw_final(self, number: int, turn: FinalTurn) -> None:
         cursor = self._select_block(number)
         if turn.echo:  # an empty, hidden block keeps its place (blocks follow turns)
             cursor.removeSelectedText()
@@ -238,8 +293,9 @@ class TranscriptView(QPlainTextEdit):
             cursor.insertText(format_timestamp(turn.start_ms) + "   ", self.time_format)
         if turn.language:
             cursor.insertText(f"{turn.language} ", self.time_format)
-        if turn.speaker or turn.source:
-            cursor.insertText(f"{turn_label(turn, self.speaker_names)}: ", self.speaker_format)
+        label = turn_label(turn, self.speaker_names)
+        if label and label != self._label_before(number):
+            cursor.insertText(f"{label}: ", self._label_format(label))
         if turn.translation and self.translation_display == "only":
             cursor.insertText(turn.translation, self.final_format)
         else:
