@@ -218,6 +218,11 @@ class ServerSession:
         while not writes.empty() and time.monotonic() < deadline:
             time.sleep(0.01)
 
+    @property
+    def closed(self) -> bool:
+        """Closing finished: the SDK's threads are gone."""
+        return self._closer is not None and not self._closer.is_alive()
+
     def wait_closed(self) -> bool:
         if self._closer is None:
             return True

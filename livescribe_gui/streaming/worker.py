@@ -538,7 +538,9 @@ class TranscriptionWorker(QObject):
     def _close(self, session: ServerSession, *, terminate: bool) -> None:
         session.close(terminate=terminate and session.began is not None,
                       timeout=self._terminate_timeout + CLOSE_GRACE_SECONDS)
-        self._closing.append(session)
+        # Sessions that finished closing are let go: a long session with many reconnects
+        # would otherwise keep every old SDK client (and the audio queued to it) to the end.
+        self._closing = [s for s in self._closing if not s.closed] + [session]
 
     def _finish(self) -> None:
         """Wait (bounded) for every closing session, then report how the transcription ended."""
