@@ -176,3 +176,16 @@ def test_the_captions_style_in_settings_reaches_the_window_and_is_kept(qtbot, ma
     win._on_turn(turn(0, "loud and clear", end=True))
     assert win.captions.shown_lines() == ["LOUD AND CLEAR"]
     assert caption_style(win.settings.captions_style) == style, "remembered"
+
+
+def test_in_a_call_each_line_says_whose_side_and_an_echo_never_shows():
+    from tests.test_transcript_model import said
+
+    lines, t = CaptionLines(fits(40)), Transcript()
+    t.mic_source = "You"
+    lines.show_speakers = False  # a call's sides are named anyway
+    lines.apply(t.apply(said("Them", 1_000_000, "We ship on Monday.", 1000)))
+    lines.apply(t.apply(said("You", 0, "we ship on monday", 1100)))  # the speakers, heard again
+    lines.apply(t.apply(said("You", 1, "Sounds good.", 4000)))
+    assert [line.text for line in lines.visible(5)] == [
+        "Them: We ship on Monday.", "You: Sounds good."]

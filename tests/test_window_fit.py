@@ -1,5 +1,6 @@
 """Every window fits a 1366×768 screen at 100 % and a 1600×1000 screen at 200 %, on a real
-X server: its smallest size, and the size it opens at."""
+X server: its smallest size, and the size it opens at; the captions window comes back where
+it was left at either scale."""
 
 from __future__ import annotations
 
@@ -29,3 +30,5 @@ def test_every_window_fits_the_screen(screen, scale, tmp_path):
                if size["least"][0] > width or size["least"][1] > height
                or size["shown"][0] > width or size["shown"][1] > height}
     assert not too_big, f"larger than the {screen} screen at {scale}×: {too_big}"
+    assert measured["captions_left"][:3] == [120, 300, 500]
+    assert measured["captions_restored"] == measured["captions_left"], "back where left"

@@ -37,9 +37,23 @@ def main() -> None:
         shown = window.frameGeometry()
         sizes[name] = {"least": [least.width() * ratio, least.height() * ratio],
                        "shown": [shown.width() * ratio, shown.height() * ratio]}
+    # The captions window where the user left it, then opened again at the next start.
+    captions = windows["captions"]
+    captions.setGeometry(120, 300, 500, 160)
+    app.processEvents()
+    left = captions.geometry()
+    again = CaptionsWindow()
+    again.restore(captions.saved_geometry())
+    again.show()
+    app.processEvents()
+    restored = again.geometry()
+    again.close()
     screen = app.primaryScreen().availableGeometry()
     print(json.dumps({"screen": [screen.width() * ratio, screen.height() * ratio],
-                      "windows": sizes}))
+                      "windows": sizes,
+                      "captions_left": [left.x(), left.y(), left.width(), left.height()],
+                      "captions_restored": [restored.x(), restored.y(), restored.width(),
+                                            restored.height()]}))
     for window in windows.values():
         window.close()
     writer.close()
