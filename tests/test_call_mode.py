@@ -85,6 +85,7 @@ def test_both_sides_are_transcribed_merged_in_time_order_and_labelled(
     with serve(monkeypatch, tones=VOCABULARY) as server:
         win = call_window()
         assert win.input_label.text() == "&You:" and win.call_bar.them_combo.isVisible()
+        win.show_captions(True)  # the captions window follows both sides too
         win.grab().save(str(tmp_path / "call-mode.png"))
         run_call(qtbot, win, server, tmp_path, shot="call-transcribed.png")
         began = [s for s in server.sessions if s.began_at is not None]
@@ -92,6 +93,8 @@ def test_both_sides_are_transcribed_merged_in_time_order_and_labelled(
 
     shown = [(t.source, t.text) for t in win.transcript.turns]
     assert shown == EXPECTED, "on screen"
+    assert " ".join(win.captions.shown_lines()).endswith("Them: India juliett kilo lima."), \
+        "in the captions window"
     assert "You: Alpha bravo charlie." in win.view.toPlainText()
     assert "Them: Delta echo foxtrot." in win.view.toPlainText()
     doc = saved_turns(win)
