@@ -192,3 +192,27 @@ def test_a_speaker_is_named_where_the_speaker_changes_in_a_colour_of_its_own(qtb
     colour = {who: view._label_format(who).foreground().color().name()
               for who in ("Speaker A", "Speaker B")}
     assert colour["Speaker A"] != colour["Speaker B"]
+
+
+def test_the_system_size_follows_a_change_of_the_desktop_font(qtbot, make_window):
+    from PySide6.QtWidgets import QApplication
+
+    win = make_window()
+    redrawn = []
+    win.view.restyled.connect(lambda: redrawn.append(True))
+    before = win.view.font().pointSizeF()
+    original = QApplication.font()
+    bigger = QApplication.font()
+    bigger.setPointSizeF(original.pointSizeF() * 2)
+    try:
+        QApplication.setFont(bigger)
+        qtbot.waitUntil(lambda: win.view.font().pointSizeF() > before * 1.3, timeout=3000)
+        assert redrawn, "the transcript is drawn again in the new size"
+        win.zoom(+2)  # a chosen size is kept whatever the desktop does
+        chosen = win.view.font().pointSizeF()
+        QApplication.setFont(original)
+        qtbot.wait(50)
+        assert win.view.font().pointSizeF() == chosen
+    finally:
+        QApplication.setFont(original)
+        win.zoom(0)

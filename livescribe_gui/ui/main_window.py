@@ -196,7 +196,7 @@ class MainWindow(QMainWindow):
 
         self.view = TranscriptView()
         self.view.speaker_names = self.transcript.speaker_names
-        self.view.colours_changed.connect(
+        self.view.restyled.connect(
             lambda: self.view.show_all(self.transcript.turns, self.transcript.live_line()))
         self.notes_panel = NotesPanel(
             store=self.store, api_key=self._keys.get,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPalette, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QPlainTextEdit, QToolButton, QWidget
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolButton, QWidget
 
 from livescribe_gui.transcript.model import (
     Change,
@@ -34,8 +34,13 @@ LIGHT_SPEAKERS = ("#1d4fa3", "#a1321a", "#176b35", "#6d3591", "#7a4e00", "#006a7
 DARK_SPEAKERS = ("#8fb8ff", "#ff9f85", "#7bd88f", "#d7a6ff", "#ffcf6b", "#6fdcdc")
 
 
+def system_reading_size() -> float:
+    """The desktop's text size, enlarged a little for reading at a distance."""
+    return max(QApplication.font().pointSizeF(), 10.0) * 1.3
+
+
 class TranscriptView(QPlainTextEdit):
-    colours_changed = Signal()
+    restyled = Signal()  # colours or the system font changed: the owner redraws (show_all)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -48,7 +53,9 @@ class TranscriptView(QPlainTextEdit):
         self.setUndoRedoEnabled(False)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setPlaceholderText("Press Start, and what is said will appear here.")
-        self._system_point_size = max(self.font().pointSizeF(), 10.0) * 1.3
+        self._system_point_size = system_reading_size()
+        self._points = 0  # the chosen text size; 0: the system's, enlarged a little
+        QApplication.instance().fontChanged.connect(self._follow_system_font)
         self.show_timestamps = True
         self._blocks_used = 0
         self._has_partial = False
@@ -75,6 +82,7 @@ class TranscriptView(QPlainTextEdit):
 
     def set_text_size(self, points: int) -> None:
         """0 means the system's size, enlarged a little for reading at a distance."""
+        self._points = points
         font = self.font()
         font.setPointSizeF(points or self._system_point_size)
         self.setFont(font)
@@ -200,7 +208,15 @@ class TranscriptView(QPlainTextEdit):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             self._make_formats()
-            self.colours_changed.emit()
+            self.restyled.emit()
+
+    def _follow_system_font(self, _font: QFont) -> None:
+        """The desktop's font changed: with the system's size chosen, follow it. (Only
+        top-level windows get the event, and this view sets its own font: hence the signal.)"""
+        self._system_point_size = system_reading_size()
+        if self._points == 0:
+            self.set_text_size(0)
+            self.restyled.emit()
 
     def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 (Qt override)
         super().resizeEvent(event)
