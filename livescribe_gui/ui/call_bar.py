@@ -52,6 +52,8 @@ class CallBar(QWidget):
         layout.addWidget(self.them_combo, 1)
         layout.addWidget(self.them_meter)
         layout.addWidget(self.note, 1)
+        layout.addStretch(1)  # one input: the choice stays at the left, not spread out
+        self._layout = layout
         self.mode_combo.currentIndexChanged.connect(self._show_mode)
         self._show_mode()
 
@@ -98,4 +100,5 @@ class CallBar(QWidget):
         call = self.is_call()
         for widget in (self.them_label, self.them_combo, self.them_meter, self.note):
             widget.setVisible(call)
+        self._layout.setStretch(self._layout.count() - 1, 0 if call else 1)
         self.mode_changed.emit(call)
