@@ -216,3 +216,50 @@ def test_the_system_size_follows_a_change_of_the_desktop_font(qtbot, make_window
     finally:
         QApplication.setFont(original)
         win.zoom(0)
+
+
+def tab_chain(top: QWidget) -> list[QWidget]:
+    """The widgets Tab visits, in order, from the first one after `top`."""
+    chain, widget = [], top
+    for _ in range(500):
+        widget = widget.nextInFocusChain()
+        if widget is top:
+            break
+        if (widget.isVisible() and widget.isEnabled() and widget.window() is top
+                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
+            chain.append(widget)
+    return chain
+
+
+def test_tab_moves_in_reading_order(qtbot, make_window):
+    """Top to bottom, and left to right along a row: in the main window (call mode on), in
+    each Settings tab, and in History (search, list, transcript, then its buttons)."""
+    from PySide6.QtCore import QPoint
+
+    from livescribe_gui.settings import Settings
+
+    def in_reading_order(widgets: list[QWidget], top: QWidget) -> bool:
+        """Each next widget is further along the same row (centres within 12 px), or on a
+        lower row."""
+        centres = [w.mapTo(top, QPoint(w.width() // 2, w.height() // 2)) for w in widgets]
+        return all(b.x() > a.x() if abs(b.y() - a.y()) <= 12 else b.y() > a.y()
+                   for a, b in zip(centres, centres[1:], strict=False))
+
+    win = make_window(settings=Settings(call_mode=True))
+    chain = tab_chain(win)
+    assert in_reading_order(chain, win), [w.accessibleName() for w in chain]
+    assert win.view in chain and win.start_button in chain
+    dialog = win.open_settings()
+    for number in range(dialog.tabs.count()):
+        dialog.tabs.setCurrentIndex(number)
+        page = dialog.tabs.currentWidget().widget()
+        fields = [w for w in tab_chain(dialog) if page.isAncestorOf(w)]
+        rows = [w.mapTo(page, QPoint(0, 0)).y() for w in fields]
+        assert rows == sorted(rows), dialog.tabs.tabText(number)
+    dialog.reject()
+    win.open_history()
+    history = win._history_window
+    chain = tab_chain(history)
+    order = [history.search_edit, history.results, history.view]
+    assert [w for w in chain if w in order] == order
+    assert chain.index(history.view) < chain.index(history.delete_all_button)
