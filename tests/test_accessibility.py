@@ -263,3 +263,36 @@ def test_tab_moves_in_reading_order(qtbot, make_window):
     order = [history.search_edit, history.results, history.view]
     assert [w for w in chain if w in order] == order
     assert chain.index(history.view) < chain.index(history.delete_all_button)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark", "high-contrast"])
+def test_keyboard_focus_shows_on_start_and_the_transcript(qtbot, make_window, theme):
+    """What changes on screen when Tab reaches Start or the transcript reads at 3:1 or more
+    against the window (WCAG's contrast for a focus indicator)."""
+    from PySide6.QtTest import QTest
+
+    win = make_window()
+    try:
+        win.apply_settings(win.settings.replace(theme=theme))
+        win.activateWindow()
+        qtbot.waitUntil(win.isActiveWindow)
+        for widget in (win.start_button, win.view):
+            win.device_combo.setFocus()
+            plain = widget.grab().toImage()
+            for _ in range(20):  # Tab, as a keyboard user gets there
+                if widget.hasFocus():
+                    break
+                QTest.keyClick(win.focusWidget(), Qt.Key.Key_Tab)
+            assert widget.hasFocus()
+            focused = widget.grab().toImage()
+            window_colour = win.palette().color(QPalette.ColorRole.Window)  # the theme's, now
+            width, height = focused.width(), focused.height()
+            edge = [(x, y) for x in range(width) for y in range(height)  # not the caret
+                    if min(x, y, width - 1 - x, height - 1 - y) < 4]
+            changed = [focused.pixelColor(x, y) for x, y in edge
+                       if focused.pixelColor(x, y) != plain.pixelColor(x, y)]
+            assert changed, f"{type(widget).__name__}: focus changes nothing in {theme}"
+            best = max(contrast(c, window_colour) for c in changed)
+            assert best >= 3, f"{type(widget).__name__} in {theme}: {best:.2f}:1"
+    finally:
+        win.apply_settings(win.settings.replace(theme="system"))

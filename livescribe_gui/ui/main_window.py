@@ -175,7 +175,6 @@ class MainWindow(QMainWindow):
         self.refresh_button.clicked.connect(self.refresh_devices)
         self.level_meter = LevelMeter()
         self.start_button = QPushButton("Start")
-        self.start_button.setDefault(True)
         self.start_button.setMinimumWidth(self.start_button.fontMetrics().horizontalAdvance(
             "  Start  ") + 24)  # Start and Stop take the same room
         self.start_button.clicked.connect(self.toggle_session)

@@ -15,7 +15,15 @@ grows, and offers "Jump to live" while the reader is elsewhere.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPalette, QTextCharFormat, QTextCursor
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QPainter,
+    QPalette,
+    QPen,
+    QTextCharFormat,
+    QTextCursor,
+)
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolButton, QWidget
 
 from livescribe_gui.transcript.model import (
@@ -32,6 +40,22 @@ from livescribe_gui.ui.accessibility import MIN_CONTRAST, contrast, muted
 # Speaker colours, each at least 4.5:1 on a light (white) and on a dark (#1b1b1b) background.
 LIGHT_SPEAKERS = ("#1d4fa3", "#a1321a", "#176b35", "#6d3591", "#7a4e00", "#006a72")
 DARK_SPEAKERS = ("#8fb8ff", "#ff9f85", "#7bd88f", "#d7a6ff", "#ffcf6b", "#6fdcdc")
+
+
+class FocusRing(QWidget):
+    """A 2 px frame in the palette's highlight over the pane's edge while it has focus; clicks
+    go through it."""
+
+    def __init__(self, pane: QWidget):
+        super().__init__(pane)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.hide()
+
+    def paintEvent(self, _event) -> None:  # noqa: ANN001, N802 (Qt override)
+        painter = QPainter(self)
+        pen = QPen(self.palette().color(QPalette.ColorRole.Highlight), 2)
+        painter.setPen(pen)
+        painter.drawRect(self.rect().adjusted(1, 1, -1, -1))
 
 
 def system_reading_size() -> float:
@@ -53,6 +77,9 @@ class TranscriptView(QPlainTextEdit):
         self.setUndoRedoEnabled(False)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setPlaceholderText("Press Start, and what is said will appear here.")
+        # Keyboard focus shows: the style draws no focus frame around a text pane (and a
+        # style sheet would stop the pane following the theme's palette).
+        self.focus_ring = FocusRing(self)
         self._system_point_size = system_reading_size()
         self._points = 0  # the chosen text size; 0: the system's, enlarged a little
         QApplication.instance().fontChanged.connect(self._follow_system_font)
@@ -218,8 +245,19 @@ class TranscriptView(QPlainTextEdit):
             self.set_text_size(0)
             self.restyled.emit()
 
+    def focusInEvent(self, event) -> None:  # noqa: ANN001, N802 (Qt override)
+        super().focusInEvent(event)
+        self.focus_ring.setGeometry(self.rect())
+        self.focus_ring.show()
+        self.focus_ring.raise_()
+
+    def focusOutEvent(self, event) -> None:  # noqa: ANN001, N802 (Qt override)
+        super().focusOutEvent(event)
+        self.focus_ring.hide()
+
     def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 (Qt override)
         super().resizeEvent(event)
+        self.focus_ring.setGeometry(self.rect())
         self._place_jump_button()
         if self._following:
             self._scroll_to_tail()
