@@ -296,3 +296,19 @@ def test_keyboard_focus_shows_on_start_and_the_transcript(qtbot, make_window, th
             assert best >= 3, f"{type(widget).__name__} in {theme}: {best:.2f}:1"
     finally:
         win.apply_settings(win.settings.replace(theme="system"))
+
+
+def test_the_level_meter_tells_a_listener_only_when_sound_starts_or_stops(qtbot):
+    from livescribe_gui.ui.level_meter import LevelMeter
+
+    meter = LevelMeter()
+    qtbot.addWidget(meter)
+    interface = QAccessible.queryAccessibleInterface(meter)
+    assert interface.valueInterface() is None, "no value to read out twelve times a second"
+    heard = []
+    for level in [-60, -58] * 5 + [-20, -30, -25, -48, -22] * 10 + [-55, -60]:
+        meter.set_level(level)
+        heard.append(meter.accessibleDescription())
+    changes = [b for a, b in zip(heard, heard[1:], strict=False) if a != b]
+    assert changes == ["hearing sound", "quiet"]
+    assert meter.value() == -60
