@@ -140,7 +140,7 @@ def _start_once(app: QApplication, home: Path, *, hand_over: bool) -> tuple[floa
             window.preview.wait(5)
         started = time.monotonic()
         window.start_session()
-        worker = window.controller._worker
+        worker = window.controller._sources[0]._worker  # the one input's worker
         wait_until(app, lambda: worker._ledger.captured_ms > 0, 20)
         holds_audio = (time.monotonic() - started) * 1000 - worker._ledger.captured_ms
         wait_until(app, lambda: bool(server.sessions() and server.sessions()[-1]
