@@ -108,6 +108,10 @@ def test_both_sides_are_transcribed_merged_in_time_order_and_labelled(
     assert "**You:** Golf hotel." in (tmp_path / "call.md").read_text()
     exported = json.loads((tmp_path / "call.json").read_text())["turns"]
     assert [(t["source"], t["text"]) for t in exported] == EXPECTED
+    from livescribe_gui.ui.history_window import list_rows
+
+    found = list_rows("delta")  # History search says whose side it was, too
+    assert len(found) == 1 and "· Them" in found[0].plain_text
 
 
 def test_one_side_dropped_mid_speech_loses_no_words_and_the_other_goes_on(

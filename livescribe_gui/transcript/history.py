@@ -35,6 +35,7 @@ class SearchHit:
     start_ms: int
     snippet: str  # the matched words are between HIT_START and HIT_END
     in_notes: bool = False  # the words are in the session's notes, not a turn
+    source: str = ""  # in a call: whose side said them
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ def search(conn: sqlite3.Connection, text: str, limit: int = 200) -> list[Search
     # one-letter prefix matching most of the database stops at `limit` instead of sorting
     # every match; the few found are then put in session and spoken order.
     turn_rows = conn.execute(
-        f"""SELECT t.session_id, s.started_at, t.start_ms, 0 AS in_notes,
+        f"""SELECT t.session_id, s.started_at, t.start_ms, 0 AS in_notes, t.source,
                    snippet(turns_fts, -1, '{HIT_START}', '{HIT_END}', '…', 16) AS snippet
             FROM turns_fts JOIN turns t ON t.id = turns_fts.rowid
             JOIN sessions s ON s.id = t.session_id
@@ -114,7 +115,7 @@ def search(conn: sqlite3.Connection, text: str, limit: int = 200) -> list[Search
         (query, limit),
     ).fetchall()
     notes_rows = conn.execute(
-        f"""SELECT n.session_id, s.started_at, 0 AS start_ms, 1 AS in_notes,
+        f"""SELECT n.session_id, s.started_at, 0 AS start_ms, 1 AS in_notes, '' AS source,
                    snippet(notes_fts, 0, '{HIT_START}', '{HIT_END}', '…', 16) AS snippet
             FROM notes_fts JOIN notes n ON n.session_id = notes_fts.rowid
             JOIN sessions s ON s.id = n.session_id
@@ -124,8 +125,8 @@ def search(conn: sqlite3.Connection, text: str, limit: int = 200) -> list[Search
     spoken = sorted(turn_rows, key=lambda r: r["start_ms"])
     rows = sorted(notes_rows + spoken, key=lambda r: (r["started_at"], r["session_id"]),
                   reverse=True)  # stable: notes before turns, turns in spoken order
-    return [SearchHit(r["session_id"], r["start_ms"], r["snippet"], bool(r["in_notes"]))
-            for r in rows[:limit]]
+    return [SearchHit(r["session_id"], r["start_ms"], r["snippet"], bool(r["in_notes"]),
+                      r["source"]) for r in rows[:limit]]
 
 
 def load_session(conn: sqlite3.Connection, session_id: int) -> SessionTranscript | None:

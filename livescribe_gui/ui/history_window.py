@@ -114,6 +114,8 @@ def list_rows(query: str) -> list[Row]:
             where = (f"<b>{html.escape(s.display_title)}</b> · "
                      f"{html.escape(describe_date(s.started_at))}" if s else "")
             at = "Notes" if hit.in_notes else format_timestamp(hit.start_ms)
+            if hit.source:
+                at += f" · {html.escape(hit.source)}"
             rich = f"{where}<br><small>{at}</small> {highlighted(hit.snippet)}"
             rows.append(Row(hit.session_id, None if hit.in_notes else hit.start_ms,
                             hit_text=rich))
