@@ -4,7 +4,7 @@ transcript too long for one request, notes of each part and then one merge."""
 from __future__ import annotations
 
 from livescribe_gui.streaming.speech_models import TRANSLATION_LANGUAGES
-from livescribe_gui.transcript.model import FinalTurn, format_timestamp, turn_label
+from livescribe_gui.transcript.model import FinalTurn, format_timestamp, said, turn_label
 
 CHARS_PER_TOKEN = 3  # conservative for speech in most languages
 MIN_PART_CHARS = 2_000
@@ -18,7 +18,7 @@ _SYSTEM = ("You write meeting notes from a live transcript made by speech recogn
 
 def transcript_lines(turns: list[FinalTurn], names: dict[str, str] | None = None) -> list[str]:
     lines = []
-    for turn in (t for t in turns if not t.echo):
+    for turn in said(turns):
         speaker = turn_label(turn, names or {})
         lines.append(f"[{format_timestamp(turn.start_ms)}] "
                      + (f"{speaker}: " if speaker else "") + turn.text)

@@ -16,7 +16,7 @@ from pathlib import Path
 import srt
 
 from livescribe_gui.transcript.history import SessionTranscript
-from livescribe_gui.transcript.model import FinalTurn, format_timestamp, turn_label
+from livescribe_gui.transcript.model import FinalTurn, format_timestamp, said, turn_label
 
 MAX_LINE_CHARS = 42
 MAX_LINES = 2
@@ -51,18 +51,12 @@ def _speaker(turn: FinalTurn, names: dict[str, str]) -> str:
     return f"{turn_label(turn, names)}: " if turn.speaker or turn.source else ""
 
 
-def said(doc: SessionTranscript) -> list[FinalTurn]:
-    """The turns people read: a call's echoes (the other side heard again by the microphone)
-    stay in the store and in JSON, marked, and are left out here."""
-    return [t for t in doc.turns if not t.echo]
-
-
 def to_text(doc: SessionTranscript, *, timestamps: bool = True, speakers: bool = True) -> str:
     lines = []
     if doc.notes and doc.notes.text.strip():
         lines += ["Notes", "=====", "", doc.notes.text.strip(), "", "Transcript", "==========",
                   ""]
-    for turn in said(doc):
+    for turn in said(doc.turns):
         stamp = f"[{format_timestamp(turn.start_ms)}] " if timestamps else ""
         lines.append(stamp + (_speaker(turn, doc.speaker_names) if speakers else "")
                      + turn.text)
@@ -77,7 +71,7 @@ def to_markdown(doc: SessionTranscript) -> str:
            f"*{s.started_at} · {format_timestamp(s.duration_ms)} · {s.device}*", ""]
     if doc.notes and doc.notes.text.strip():
         out += ["## Notes", "", _demoted(doc.notes.text.strip()), "", "## Transcript", ""]
-    for turn in said(doc):
+    for turn in said(doc.turns):
         speaker = (f"**{turn_label(turn, doc.speaker_names)}:** "
                    if turn.speaker or turn.source else "")
         out += [f"`{format_timestamp(turn.start_ms)}` {speaker}{turn.text}", ""]
@@ -154,8 +148,8 @@ def _subtitle_turns(doc: SessionTranscript, text: str) -> list[FinalTurn]:
     one; its words have no times, so they are spread over the turn)."""
     if text == "translation":
         return [replace(t, text=t.translation, words=()) if t.translation else t
-                for t in said(doc)]
-    return said(doc)
+                for t in said(doc.turns)]
+    return said(doc.turns)
 
 
 def _cues(doc: SessionTranscript, text: str, *, name_in_text: bool) -> list[Cue]:
@@ -165,7 +159,7 @@ def _cues(doc: SessionTranscript, text: str, *, name_in_text: bool) -> list[Cue]
         return subtitle_cues(_subtitle_turns(doc, text), doc.speaker_names,
                              name_in_text=name_in_text)
     cues: list[Cue] = []
-    for turn in said(doc):
+    for turn in said(doc.turns):
         own = subtitle_cues([turn], doc.speaker_names, name_in_text=name_in_text, max_lines=1)
         words = (turn.translation or "").split()
         share = -(-len(words) // max(1, len(own)))

@@ -63,6 +63,12 @@ def is_echo(mine: FinalTurn, theirs: FinalTurn) -> bool:
     return bool(a and b) and SequenceMatcher(None, a, b).ratio() >= ECHO_SIMILARITY
 
 
+def said(turns: list[FinalTurn]) -> list[FinalTurn]:
+    """The turns people read: a call's echoes (the other side heard again by the microphone)
+    stay in the transcript and the store, marked, and are left out of what is shown."""
+    return [t for t in turns if not t.echo]
+
+
 def _words(text: str) -> list[str]:
     return re.findall(r"[\w']+", text.lower())
 
@@ -251,7 +257,7 @@ class Transcript:
             f"[{format_timestamp(t.start_ms)}] "
             + (f"{turn_label(t, self.speaker_names)}: " if t.speaker or t.source else "")
             + t.text + (f"\n    → {t.translation}" if t.translation else "")
-            for t in self.turns if not t.echo
+            for t in said(self.turns)
         ]
         live = self._partial_change()
         if live.text and self._partial is not None:

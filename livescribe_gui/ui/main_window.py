@@ -62,6 +62,7 @@ from livescribe_gui.transcript.model import (
     TurnAdded,
     TurnReplaced,
     format_timestamp,
+    said,
     turn_label,
 )
 from livescribe_gui.transcript.store import StoreWriter, now_iso
@@ -358,8 +359,7 @@ class MainWindow(QMainWindow):
         """The first device list (found off the GUI thread at start-up): choose the input
         used last time, or say that it is gone."""
         self.device_combo.set_devices(devices)
-        self.call_bar.set_devices(devices, remembered=(self.settings.them_device_name,
-                                                       self.settings.them_device_host_api))
+        self._offer_call_devices(devices)
         self.call_bar.set_call(self.settings.call_mode)
         remembered = find_device(
             devices, name=self.settings.device_name, host_api=self.settings.device_host_api
@@ -372,6 +372,11 @@ class MainWindow(QMainWindow):
                          "No audio input was found. Connect a microphone and press F5.")
         self._tell_if_remembered_device_is_missing(devices)
         self._restart_preview()
+
+    def _offer_call_devices(self, devices: list[InputDevice]) -> None:
+        """The call row's "Them" choices, with the one used last time chosen."""
+        self.call_bar.set_devices(devices, remembered=(self.settings.them_device_name,
+                                                       self.settings.them_device_host_api))
 
     def select_device(self, device: InputDevice) -> None:
         self.device_combo.select(device)
@@ -498,7 +503,7 @@ class MainWindow(QMainWindow):
         if self.captions is not None:
             self.captions.apply(changes)
         if self.live_file is not None and changes:
-            self.live_file.update([t.text for t in self.transcript.turns[-50:] if not t.echo],
+            self.live_file.update([t.text for t in said(self.transcript.turns[-50:])],
                                   self.transcript.partial_text)
         if self.caption_feed is not None:
             for change in changes:
@@ -648,8 +653,8 @@ class MainWindow(QMainWindow):
         self._set_status_note("Transcript copied to the clipboard.")
 
     def copy_markdown(self) -> None:
-        lines = [f"**{format_timestamp(t.start_ms)}** {t.text}" for t in self.transcript.turns
-                 if not t.echo]
+        lines = [f"**{format_timestamp(t.start_ms)}** {t.text}"
+                 for t in said(self.transcript.turns)]
         if not lines:
             self._set_status_note("Nothing to copy yet.")
             return
@@ -975,8 +980,7 @@ class MainWindow(QMainWindow):
         self.device_combo.set_devices(devices)
         if not self.controller.running:
             self.start_button.setEnabled(bool(devices))
-            self.call_bar.set_devices(devices, remembered=(self.settings.them_device_name,
-                                                           self.settings.them_device_host_api))
+            self._offer_call_devices(devices)
         if self._device_failed and not self.controller.running:
             self._device_failed = False
             self._restart_preview()
