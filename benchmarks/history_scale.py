@@ -1,5 +1,6 @@
-"""History at scale: 10,000 sessions (300,000 turns) in a real database; opening the window,
-each keystroke's results, and the longest the GUI thread went without its event loop."""
+"""History at scale: 10,000 sessions (300,000 turns) in a real database; opening the window
+(its newest page of rows, then every session), each keystroke's results, and the longest the
+GUI thread went without its event loop."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ import random
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from benchmarks.common import Result, percentile
 
+# Waiting as the event loop does, asleep until something happens: a loop spinning on
+# processEvents() would take the interpreter from the thread doing the work.
+WAIT = QEventLoop.ProcessEventsFlag.WaitForMoreEvents
 WORDS = ("budget review travel hardware salaries discussion accessibility captions lecture "
          "meeting quarter planning design research interview customer support release").split()
 
@@ -70,20 +74,24 @@ def run(home: Path, sessions: int = 10_000, turns: int = 30) -> list[Result]:
     window.show()
     window.reload(at_once=True)
     while not shown:
-        app.processEvents()
-    opened = (shown[-1] - started) * 1000
+        app.processEvents(WAIT)
+    opened = (shown[0] - started) * 1000
+    while len(shown) < 2:  # the newest page first, then every session below it
+        app.processEvents(WAIT)
+    listed = (shown[1] - started) * 1000
+    assert window.model.rowCount() == sessions
     keystrokes = []
     for text in ("b", "bu", "bud", "budg", "budget", "budget r", "budget re", "budget rev"):
         before = len(shown)
         window.search_edit.setText(text)
         while window._debounce.isActive():  # the deliberate pause for the next keystroke
-            app.processEvents()
+            app.processEvents(WAIT)
         asked = time.perf_counter()
         while len(shown) == before:
-            app.processEvents()
+            app.processEvents(WAIT)
         keystrokes.append((shown[-1] - asked) * 1000)
     for _ in range(20):
-        app.processEvents()
+        app.processEvents(WAIT)
     stall = watch.longest * 1000
     window.close()
     rows = f"{sessions:,} sessions, {sessions * turns:,} turns"
@@ -92,6 +100,8 @@ def run(home: Path, sessions: int = 10_000, turns: int = 30) -> list[Result]:
     return [
         Result("History at scale", f"open → rows shown ({rows})", opened, "ms",
                target="< 150 ms", met=opened < 150),
+        Result("History at scale", f"open → all {sessions:,} sessions listed (scroll bar "
+               "complete)", listed, "ms"),
         Result("History at scale", "keystroke → results (median; after the 150 ms pause)",
                typed, "ms", target="< 50 ms", met=worst < 50),
         Result("History at scale", "keystroke → results, slowest of 8", worst, "ms"),

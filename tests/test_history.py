@@ -292,3 +292,36 @@ def test_a_session_being_recorded_is_marked_and_kept_current(qtbot):
         win.close()
     finally:
         writer.close()
+
+
+def test_a_long_history_shows_its_newest_page_first_then_the_rest_below_it(qtbot):
+    """With more sessions than a screen shows, the newest page arrives first; the rest is
+    added below it without moving the selection; a fresh look swaps the list whole."""
+    from livescribe_gui.ui.history_window import FIRST_PAGE
+
+    writer = store.StoreWriter()
+    count = FIRST_PAGE + 30
+    for number in range(count):
+        sid = writer.begin_session(device="Mic", speech_model="m").result(5)
+        writer.save_final(sid, final(0, f"Session number {number} begins."))
+        writer.end_session(sid, duration_ms=1000).result(5)
+    win = HistoryWindow(store=writer)
+    qtbot.addWidget(win)
+    try:
+        pages: list[int] = []
+        win.rows_shown.connect(lambda: pages.append(win.model.rowCount()))
+        win.show()
+        win.reload(at_once=True)
+        qtbot.waitUntil(lambda: len(pages) >= 1, timeout=10000)
+        win.select_row(0)
+        assert f"Session number {count - 1} begins" in win.row_texts()[0], "newest first"
+        qtbot.waitUntil(lambda: len(pages) >= 2, timeout=10000)
+        assert pages[:2] == [FIRST_PAGE, count]
+        assert "Session number 0 begins" in win.row_texts()[-1]
+        assert win.results.currentIndex().row() == 0, "the selection stayed where it was"
+        with qtbot.waitSignal(win.rows_shown, timeout=10000):
+            win.reload(at_once=True)
+        assert pages[2:] == [count], "the same list looked at again comes whole"
+    finally:
+        win.close()
+        writer.close()

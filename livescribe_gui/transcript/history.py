@@ -74,8 +74,11 @@ def _summary(row: sqlite3.Row) -> SessionSummary:
                           row["translation_model"])
 
 
-def list_sessions(conn: sqlite3.Connection) -> list[SessionSummary]:
-    rows = conn.execute(_SUMMARY + " ORDER BY s.started_at DESC, s.id DESC").fetchall()
+def list_sessions(conn: sqlite3.Connection, *, limit: int = -1,
+                  offset: int = 0) -> list[SessionSummary]:
+    """Sessions newest first; `limit` and `offset` read one page of them."""
+    rows = conn.execute(_SUMMARY + " ORDER BY s.started_at DESC, s.id DESC LIMIT ? OFFSET ?",
+                        (limit, offset)).fetchall()
     return [_summary(r) for r in rows]
 
 

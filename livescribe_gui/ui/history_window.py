@@ -99,13 +99,24 @@ class Row:
         return self.summary is not None and self.summary.status == "recording"
 
 
-def list_rows(query: str) -> list[Row]:
+FIRST_PAGE = 100  # more rows than any screen shows
+
+
+def list_rows(query: str, first_page: Callable[[list[Row]], None] | None = None) -> list[Row]:
     """The list's rows: sessions newest first, or search hits with where they are. Runs on
-    a background thread with a connection of its own."""
+    a background thread with a connection of its own. With `first_page`, a long list of
+    sessions is handed over early as its newest page, so the window shows rows at once
+    while the rest are read."""
     conn = store_module.connect()
     try:
         if not query:
-            return [_session_row(s) for s in history.list_sessions(conn)]
+            rows = [_session_row(s) for s in history.list_sessions(conn, limit=FIRST_PAGE)]
+            if len(rows) == FIRST_PAGE:
+                if first_page is not None:
+                    first_page(list(rows))
+                rows += [_session_row(s)
+                         for s in history.list_sessions(conn, offset=FIRST_PAGE)]
+            return rows
         hits = history.search(conn, query)
         sessions = history.summaries(conn, {hit.session_id for hit in hits})
         rows = []
@@ -200,6 +211,13 @@ class RowsModel(QAbstractListModel):
         self.rows = rows
         self.endResetModel()
 
+    def extend(self, rows: list[Row]) -> None:
+        """Add rows below the ones shown, leaving selection and scrolling where they are."""
+        if rows:
+            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(rows) - 1)
+            self.rows += rows
+            self.endInsertRows()
+
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.rows)
 
@@ -257,7 +275,10 @@ class HistoryWindow(QWidget):
         self._debounce.setInterval(150)
         self._debounce.timeout.connect(self._query)
         self._asked = 0
+        self._first_page_of = 0  # the question whose first page is on screen
+        self._shown_query: str | None = None
         self._lister = BackgroundCall(self, name="history-query")
+        self._lister.progress.connect(self._show_first_page)
         self._lister.done.connect(self._show_rows)
         # A session being recorded grows while the window is open: look again now and then.
         self._live = QTimer(self)
@@ -342,12 +363,25 @@ class HistoryWindow(QWidget):
     def _query(self) -> None:
         self._asked += 1
         asked, query = self._asked, self.search_edit.text().strip()
-        self._lister.start(lambda: (asked, query, list_rows(query)))
+        if query == self._shown_query:  # a fresh look at the same list: swap it whole
+            self._lister.start(lambda: (asked, query, list_rows(query)))
+        else:
+            self._lister.start_reporting(lambda report: (asked, query, list_rows(
+                query, lambda page: report((asked, query, page)))))
+
+    def _show_first_page(self, answer: tuple[int, str, list[Row]]) -> None:
+        self._show_rows(answer)
+        self._first_page_of = answer[0]
 
     def _show_rows(self, answer: tuple[int, str, list[Row]] | None) -> None:
         if answer is None or answer[0] != self._asked:
             return  # a newer question is on its way
-        _asked, query, rows = answer
+        asked, query, rows = answer
+        if self._first_page_of == asked:
+            self._first_page_of = 0
+            self.model.extend(rows[self.model.rowCount():])
+            self._rows_changed(query, self.model.rows)
+            return
         keep = self.current_id
         selection = self.results.selectionModel()
         selection.blockSignals(True)
@@ -358,6 +392,10 @@ class HistoryWindow(QWidget):
                 break
         selection.blockSignals(False)
         self.open_session(keep)
+        self._rows_changed(query, rows)
+
+    def _rows_changed(self, query: str, rows: list[Row]) -> None:
+        self._shown_query = query
         recording = any(row.recording for row in rows)
         if recording and not query:
             self._live.start()
