@@ -29,6 +29,24 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = 8
 PARTIAL_SAVE_INTERVAL = 1.0
 
+# Keep turns_fts in step with turns (created in 3 -> 4, again when the index is rebuilt).
+_TURNS_FTS_TRIGGERS = """
+    CREATE TRIGGER turns_ai AFTER INSERT ON turns BEGIN
+        INSERT INTO turns_fts(rowid, text, translation)
+        VALUES (new.id, new.text, new.translation);
+    END;
+    CREATE TRIGGER turns_ad AFTER DELETE ON turns BEGIN
+        INSERT INTO turns_fts(turns_fts, rowid, text, translation)
+        VALUES ('delete', old.id, old.text, old.translation);
+    END;
+    CREATE TRIGGER turns_au AFTER UPDATE ON turns BEGIN
+        INSERT INTO turns_fts(turns_fts, rowid, text, translation)
+        VALUES ('delete', old.id, old.text, old.translation);
+        INSERT INTO turns_fts(rowid, text, translation)
+        VALUES (new.id, new.text, new.translation);
+    END;
+"""
+
 # Each step takes the database from version i to i + 1.
 MIGRATIONS: list[str] = [
     # 0 -> 1: sessions and final turns.
@@ -98,21 +116,7 @@ MIGRATIONS: list[str] = [
     CREATE VIRTUAL TABLE turns_fts USING fts5(text, translation, content='turns',
                                               content_rowid='id');
     INSERT INTO turns_fts(turns_fts) VALUES ('rebuild');
-    CREATE TRIGGER turns_ai AFTER INSERT ON turns BEGIN
-        INSERT INTO turns_fts(rowid, text, translation)
-        VALUES (new.id, new.text, new.translation);
-    END;
-    CREATE TRIGGER turns_ad AFTER DELETE ON turns BEGIN
-        INSERT INTO turns_fts(turns_fts, rowid, text, translation)
-        VALUES ('delete', old.id, old.text, old.translation);
-    END;
-    CREATE TRIGGER turns_au AFTER UPDATE ON turns BEGIN
-        INSERT INTO turns_fts(turns_fts, rowid, text, translation)
-        VALUES ('delete', old.id, old.text, old.translation);
-        INSERT INTO turns_fts(rowid, text, translation)
-        VALUES (new.id, new.text, new.translation);
-    END;
-    """,
+    """ + _TURNS_FTS_TRIGGERS,
     # 4 -> 5: a session's notes (the running summary, then the notes after Stop), searchable.
     """
     CREATE TABLE notes (
@@ -155,21 +159,7 @@ MIGRATIONS: list[str] = [
     CREATE VIRTUAL TABLE turns_fts USING fts5(text, translation, content='turns',
                                               content_rowid='id', prefix='1 2');
     INSERT INTO turns_fts(turns_fts) VALUES ('rebuild');
-    CREATE TRIGGER turns_ai AFTER INSERT ON turns BEGIN
-        INSERT INTO turns_fts(rowid, text, translation)
-        VALUES (new.id, new.text, new.translation);
-    END;
-    CREATE TRIGGER turns_ad AFTER DELETE ON turns BEGIN
-        INSERT INTO turns_fts(turns_fts, rowid, text, translation)
-        VALUES ('delete', old.id, old.text, old.translation);
-    END;
-    CREATE TRIGGER turns_au AFTER UPDATE ON turns BEGIN
-        INSERT INTO turns_fts(turns_fts, rowid, text, translation)
-        VALUES ('delete', old.id, old.text, old.translation);
-        INSERT INTO turns_fts(rowid, text, translation)
-        VALUES (new.id, new.text, new.translation);
-    END;
-    """,
+    """ + _TURNS_FTS_TRIGGERS,
 ]
 
 
