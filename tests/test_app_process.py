@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -42,9 +43,15 @@ def wait_for_log(tmp_path: Path, text: str, proc: subprocess.Popen[str], *,
 
 def run_until_a_session(tmp_path: Path, standin, *args: str) -> None:  # noqa: ANN001
     """Run the real app until the stand-in has seen a session, then end it with SIGTERM."""
-    proc = launch(tmp_path, standin.url, *args)
+    run_until(launch(tmp_path, standin.url, *args),
+              lambda: standin.wait_until(lambda: bool(standin.sessions), timeout=30))
+
+
+def run_until(proc: subprocess.Popen[str], reached: Callable[[], bool]) -> None:
+    """Let the app run until `reached()` says so, then end it as logging out would
+    (SIGTERM); an app still running after a failure is killed."""
     try:
-        assert standin.wait_until(lambda: bool(standin.sessions), timeout=30)
+        assert reached()
         proc.send_signal(signal.SIGTERM)
         proc.communicate(timeout=60)
     finally:
@@ -52,10 +59,12 @@ def run_until_a_session(tmp_path: Path, standin, *args: str) -> None:  # noqa: A
             proc.kill()
 
 
-def launch(tmp_path: Path, standin_url: str, *args: str) -> subprocess.Popen[str]:
+def launch(tmp_path: Path, standin_url: str, *args: str,
+           env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    """The real app; `env` adds to (or overrides) the test environment."""
     return subprocess.Popen(
         [sys.executable, "-m", "livescribe_gui", *args],
-        env=app_env(tmp_path, standin_url),
+        env={**app_env(tmp_path, standin_url), **(env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import sqlite3
 import stat
 from datetime import datetime, timedelta, timezone
@@ -17,7 +16,7 @@ from livescribe_gui import diagnostics, paths
 from livescribe_gui.settings import Settings
 from livescribe_gui.transcript import history, store
 from livescribe_gui.transcript.export import export
-from tests.test_app_process import launch, wait_for_log
+from tests.test_app_process import launch, run_until, wait_for_log
 from tests.test_live_session import start_and_wait_listening, stop_and_wait
 from tests.test_store import final
 
@@ -44,15 +43,13 @@ def run_app_session(tmp_path: Path, standin, *args: str) -> None:
     """The real app: listen until the stand-in has sent both final turns, then SIGTERM."""
     standin.script = SPOKEN
     proc = launch(tmp_path, standin.url, "--start", "--verbose", *args)
-    try:
+
+    def two_turns_shown() -> bool:
         assert standin.wait_until(lambda: bool(standin.sessions) and sum(
             1 for m in standin.sessions[-1].sent if m.get("end_of_turn")) >= 2, timeout=60)
-        wait_for_log(tmp_path, "final turn 1 of segment 0 shown", proc)
-        proc.send_signal(signal.SIGTERM)
-        proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+        return bool(wait_for_log(tmp_path, "final turn 1 of segment 0 shown", proc))
+
+    run_until(proc, two_turns_shown)
     assert proc.returncode == 0
 
 

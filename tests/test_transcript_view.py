@@ -171,3 +171,22 @@ def test_reading_above_stops_following_and_jump_to_live_resumes(view, qtbot):
     feed(view, t, turn(160, "and we follow again", end=True, start=160_000))
     qtbot.wait(1)
     assert tail_is_visible(view)
+
+
+def test_a_growing_turn_rewrites_only_where_it_changed(view):
+    """Universal-3 partials end in "—", so a new partial rarely extends the old one: the
+    pane still rewrites only from where they differ (counted in UTF-16, as Qt counts)."""
+    t = Transcript()
+    feed(view, t, turn(0, "done", end=True, start=0))
+    changes: list[tuple[int, int, int]] = []
+    view.document().contentsChange.connect(lambda p, r, a: changes.append((p, r, a)))
+    feed(view, t, turn(1, "first we—", start=4000))
+    line_start = view.document().lastBlock().position()
+    words_start = line_start + len("00:04   ")
+    changes.clear()
+    feed(view, t, turn(1, "first we review the—", start=4000))
+    assert changes == [(words_start + len("first we"), 1, len(" review the—"))]
+    feed(view, t, turn(1, "first we review the 🎉 budget—", start=4000))
+    feed(view, t, turn(1, "first we review the budget for all—", start=4000))  # 🎉 revised
+    assert view.document().lastBlock().text() == "00:04   first we review the budget for all—"
+    assert all(position >= words_start for position, _, _ in changes), "the stamp stays"

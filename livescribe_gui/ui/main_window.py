@@ -224,7 +224,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.note_label)
         self._note_timer = QTimer(self)
         self._note_timer.setSingleShot(True)
-        self._note_timer.timeout.connect(self.note_label.clear)
+        self._note_timer.timeout.connect(lambda: self._set_note_text(""))
         self.settings_button = QPushButton("Open Settings")
         self.settings_button.setToolTip("Check the API key (Ctrl+,)")
         self.settings_button.clicked.connect(lambda: self.open_settings(focus_key=True))
@@ -996,27 +996,37 @@ class MainWindow(QMainWindow):
         self.call_bar.set_running(running)
 
     def _show_listening(self) -> None:
+        """Each second: the clock and countdowns on screen; a listener is told the state
+        (what is said here without the numbers that tick), and only when it changes."""
         if self._stopping:
             return
         if self._reconnect is not None:
-            self._set_status(reconnect_status(*self._reconnect))
+            reconnecting = self._reconnect[0]
+            self._set_status(reconnect_status(*self._reconnect), spoken=(
+                f"{reconnecting.reason} Reconnecting (attempt {reconnecting.attempt}); "
+                "audio is being kept."))
             return
         if self._listening_since is None:
             return
         elapsed = int((time.monotonic() - self._listening_since) * 1000)
-        parts = [f"● Listening — {format_timestamp(elapsed)}", self._device_name]
+        shown = [f"● Listening — {format_timestamp(elapsed)}", self._device_name]
+        spoken = ["Listening", self._device_name]
         if self.settings.history == "none":
-            parts.append("not saved: history is off")
+            shown.append("not saved: history is off")
+            spoken.append("not saved: history is off")
         if self._auto_stop_in is not None:
-            parts.append(f"no speech for a while: stopping in {self._auto_stop_in} s")
+            shown.append(f"no speech for a while: stopping in {self._auto_stop_in} s")
+            spoken.append("no speech for a while: stopping soon")
         if self._silence is not None:
-            parts.append(silence_hint(self._silence))
+            shown.append(silence_hint(self._silence))
+            spoken.append(f"no sound from “{self._silence.device_name}”: is it muted?")
         if self._overflows:
-            parts.append(
+            shown.append(
                 f"{self._overflows} audio dropout{'s' if self._overflows > 1 else ''}: "
                 "the computer is too busy"
             )
-        self._set_status(" · ".join(parts))
+            spoken.append("audio dropouts: the computer is too busy")
+        self._set_status(" · ".join(shown), spoken=" · ".join(spoken))
 
     def _restart_preview(self) -> None:
         device = self.current_device()
@@ -1031,13 +1041,25 @@ class MainWindow(QMainWindow):
             instead = f"; using “{fallback.name}” instead" if fallback else ""
             self._set_status(f"The input you used last time, “{name}”, is not connected{instead}.")
 
-    def _set_status(self, text: str) -> None:
+    def _set_status(self, text: str, *, spoken: str | None = None) -> None:
+        """`spoken` is the status as a screen reader has it (its description, announced
+        when it changes): `text` without the figures that change every second."""
         self.status_label.setText(text)
         self.status_changed.emit(text)
+        self._tell_listener(self.status_label, text if spoken is None else spoken)
+
+    def _tell_listener(self, label: QLabel, spoken: str) -> None:
+        if spoken and spoken != label.accessibleDescription():
+            self.announcer.announce(label, spoken)
+        label.setAccessibleDescription(spoken)
+
+    def _set_note_text(self, text: str) -> None:
+        self.note_label.setText(text)
+        self._tell_listener(self.note_label, text)
 
     def _set_status_note(self, text: str, *, seconds: float = 3) -> None:
         """A passing note beside the status (which stays in view), gone after a while."""
-        self.note_label.setText(text)
+        self._set_note_text(text)
         self._note_timer.start(int(seconds * 1000))
         self.note_shown.emit(text)
 

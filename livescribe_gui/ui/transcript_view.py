@@ -14,6 +14,8 @@ grows, and offers "Jump to live" while the reader is elsewhere.
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import (
     QColor,
@@ -56,6 +58,11 @@ class FocusRing(QWidget):
         pen = QPen(self.palette().color(QPalette.ColorRole.Highlight), 2)
         painter.setPen(pen)
         painter.drawRect(self.rect().adjusted(1, 1, -1, -1))
+
+
+def _utf16_length(text: str) -> int:
+    """A length in a document's positions (UTF-16 units), not Python's code points."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def system_reading_size() -> float:
@@ -283,13 +290,17 @@ class TranscriptView(QPlainTextEdit):
     def _set_partial(self, change: PartialChanged) -> None:
         if change.text and self._has_partial and self._partial == (change.start_ms, change.text):
             return
-        if (change.text and self._has_partial and self._partial[1]
-                and change.start_ms == self._partial[0]
-                and change.text.startswith(self._partial[1])):
-            # The turn grew: append its new words (a screen reader hears just those).
+        if change.text and self._has_partial and change.start_ms == self._partial[0]:
+            # The same turn changed: rewrite only where it differs from what is shown (a
+            # screen reader hears the new words, not the line and its time stamp again). A
+            # Universal-3 partial ends in "—", so the old text is rarely a prefix of the new.
+            shown = self._partial[1]
+            same = len(os.path.commonprefix([shown, change.text]))
             cursor = QTextCursor(self.document())
             cursor.movePosition(QTextCursor.MoveOperation.End)
-            cursor.insertText(change.text[len(self._partial[1]):], self.partial_format)
+            cursor.setPosition(cursor.position() - _utf16_length(shown[same:]),
+                               QTextCursor.MoveMode.KeepAnchor)
+            cursor.insertText(change.text[same:], self.partial_format)
             self._partial = (change.start_ms, change.text)
             return
         self._partial = (change.start_ms, change.text)
