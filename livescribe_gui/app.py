@@ -141,6 +141,16 @@ def _log_thread_exception(args: threading.ExceptHookArgs) -> None:
                 exc_info=(args.exc_type, args.exc_value, args.exc_traceback))  # type: ignore[arg-type]
 
 
+def load_the_rest() -> None:
+    """What the window does not need to show (the SDK: a fifth of a second), imported on a
+    thread of its own once it is up, so Start and Settings find it loaded."""
+    import importlib
+
+    for module in ("livescribe_gui.streaming.worker", "livescribe_gui.notes.jobs",
+                   "livescribe_gui.streaming.key_check"):
+        importlib.import_module(module)
+
+
 def main(argv: list[str] | None = None) -> int:
     ensure_standard_streams()
     args = parse_args(sys.argv[1:] if argv is None else argv)
@@ -241,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     startup.done.connect(ready)
     startup.start(lambda: (keys.load(), list_input_devices())[1])
     window.show()
+    background.BackgroundCall(window, name="load-the-rest").start(load_the_rest)
     if args.captions or loaded.settings.captions_open:
         window.show_captions(True)
     QTimer.singleShot(0, lambda: log.info("main window shown"))

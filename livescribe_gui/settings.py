@@ -22,9 +22,9 @@ from livescribe_gui import paths
 from livescribe_gui.notes import DEFAULT_NOTES_MODEL
 from livescribe_gui.streaming.speech_models import (
     DEFAULT_MODEL,
-    PII_POLICIES,
     TRANSLATION_LANGUAGES,
     TRANSLATION_LLM,
+    pii_policies,
 )
 
 log = logging.getLogger(__name__)
@@ -197,7 +197,7 @@ def _valid(name: str, value: Any) -> bool:
     if name == "redact_pii_sub":
         return value in PII_SUBSTITUTIONS
     if name == "redact_pii_policies":
-        return all(p in PII_POLICIES for p in value)
+        return all(p in pii_policies() for p in value)
     if name == "language_codes":
         return all(isinstance(c, str) and 2 <= len(c) <= 8 for c in value)
     if name == "prompt":

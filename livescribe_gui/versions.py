@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import platform
 import sys
+from importlib import metadata
 
-import assemblyai
 import PySide6
-import sounddevice as sd
 from PySide6.QtCore import qVersion
 
 from livescribe_gui import __version__
 
 
 def components() -> list[tuple[str, str]]:
+    import sounddevice as sd  # starts PortAudio: only when the versions are asked for
+
     return [
         ("LiveScribe", __version__),
         ("Python", sys.version.split()[0]),
         ("Qt", qVersion()),
         ("PySide6", PySide6.__version__),
-        ("AssemblyAI SDK", assemblyai.__version__),
+        # The installed distribution's version: importing the SDK to ask costs start-up.
+        ("AssemblyAI SDK", metadata.version("assemblyai")),
         ("PortAudio", sd.get_portaudio_version()[1]),
         ("System", platform.platform()),
     ]

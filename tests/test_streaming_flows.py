@@ -14,11 +14,8 @@ from pydantic import TypeAdapter
 
 from livescribe_gui import paths, settings
 from livescribe_gui.settings import Settings
-from livescribe_gui.streaming.options import (
-    StreamingOptions,
-    connection_parameters,
-    update_parameters,
-)
+from livescribe_gui.streaming.options import StreamingOptions
+from livescribe_gui.streaming.parameters import connection_parameters, update_parameters
 from livescribe_gui.streaming.speech_models import DEFAULT_MODEL, offered
 from livescribe_gui.transcript.export import render
 from tests.conftest import TEST_KEY

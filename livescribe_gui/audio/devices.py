@@ -4,14 +4,15 @@ On Linux with PulseAudio or PipeWire the list is the sound server's sources by d
 (microphones first, then the "Monitor of …" sources that carry the computer's own sound), all
 captured through PortAudio's "pulse" device. Elsewhere it is PortAudio's inputs, one entry per
 physical device: where a device shows up under several host APIs the preferred API wins.
+
+`sounddevice` is imported by the functions that ask PortAudio, which run off the GUI thread:
+importing it starts PortAudio and talks to the sound server, which start-up should not wait for.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-
-import sounddevice as sd
 
 from livescribe_gui.audio import pulse
 
@@ -48,6 +49,8 @@ def list_input_devices() -> list[InputDevice]:
 
 
 def _pulse_devices() -> list[InputDevice]:
+    import sounddevice as sd
+
     try:
         bridge = sd.query_devices("pulse", "input")
     except (ValueError, sd.PortAudioError):
@@ -75,6 +78,8 @@ def _pulse_devices() -> list[InputDevice]:
 def _portaudio_devices() -> list[InputDevice]:
     """The inputs of the most preferred host API that has any (one entry per device: MME,
     DirectSound and WASAPI each list the same microphone, MME with its name cut short)."""
+    import sounddevice as sd
+
     host_apis = sd.query_hostapis()
     inputs = [info for info in sd.query_devices() if info["max_input_channels"] > 0]
     if not inputs:
@@ -104,6 +109,8 @@ def _rank(host_api: str) -> int:
 
 def reinitialize_portaudio() -> None:
     """Make PortAudio look for devices again. Only safe while no stream is open."""
+    import sounddevice as sd
+
     sd._terminate()
     sd._initialize()
 

@@ -13,13 +13,14 @@ import logging
 import threading
 from collections import deque
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from livescribe_gui.audio.capture import AudioCapture, DeviceError
-from livescribe_gui.audio.converter import CHUNK_MS
 from livescribe_gui.audio.devices import InputDevice
-from livescribe_gui.audio.level import level_dbfs
+
+if TYPE_CHECKING:
+    from livescribe_gui.audio.capture import AudioCapture
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +109,12 @@ class LevelPreview(QObject):
             self._thread.join(timeout)
 
     def _capture(self, run: _Run) -> None:
+        # Imported here, on the preview's thread: PortAudio, numpy and the resampler are not
+        # needed to show the window, and loading them took a tenth of a second of start-up.
+        from livescribe_gui.audio.capture import AudioCapture, DeviceError
+        from livescribe_gui.audio.converter import CHUNK_MS
+        from livescribe_gui.audio.level import level_dbfs
+
         try:
             capture = AudioCapture(run.device)
         except DeviceError as exc:

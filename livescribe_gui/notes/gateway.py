@@ -1,6 +1,9 @@
 """AssemblyAI's LLM Gateway through the SDK: the model list and one chat completion, streamed
 where the gateway streams (OpenAI-routed models), with every failure turned into one calm
-sentence. The API key goes into the SDK's client and nowhere else, messages included."""
+sentence. The API key goes into the SDK's client and nowhere else, messages included.
+
+The SDK is imported when a gateway is first made (always off the GUI thread), not with this
+module: the notes panel that imports it is built at start-up, which should not pay for it."""
 
 from __future__ import annotations
 
@@ -8,10 +11,6 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import httpx
-from assemblyai import Client, Settings
-from assemblyai.llm_gateway.v1 import LLMGateway, LLMGatewayError
 
 GATEWAY_URL_ENV = "LIVESCRIBE_LLM_GATEWAY_URL"
 DEFAULT_CONTEXT_TOKENS = 32_000  # assumed for a model the gateway has not described
@@ -40,6 +39,8 @@ class ModelInfo:
 
 def gateway_url() -> str:
     """Where requests go; `LIVESCRIBE_LLM_GATEWAY_URL` wins over the SDK's default."""
+    from assemblyai import Settings
+
     return (os.environ.get(GATEWAY_URL_ENV) or Settings().llm_gateway_base_url).rstrip("/")
 
 
@@ -50,6 +51,9 @@ def streams(model: str) -> bool:
 
 class Gateway:
     def __init__(self, api_key: str, *, timeout: float = TIMEOUT_SECONDS):
+        from assemblyai import Client, Settings
+        from assemblyai.llm_gateway.v1 import LLMGateway
+
         self._key = api_key
         settings = Settings(api_key=api_key, llm_gateway_base_url=gateway_url(),
                             llm_gateway_http_timeout=timeout)
@@ -123,6 +127,9 @@ class Gateway:
 
     def _calm(self, exc: Exception, model: str) -> NotesError:
         """One sentence saying what happened and what to do; never the key."""
+        import httpx
+        from assemblyai.llm_gateway.v1 import LLMGatewayError
+
         if isinstance(exc, LLMGatewayError):
             status = exc.status_code or 0
             detail = str(exc).replace(self._key, "…") if self._key else str(exc)

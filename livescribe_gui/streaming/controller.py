@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 
 from livescribe_gui.streaming.events import SessionConfig
 from livescribe_gui.streaming.options import StreamingOptions
-from livescribe_gui.streaming.worker import TranscriptionWorker
 from livescribe_gui.transcript.store import StoreWriter
+
+if TYPE_CHECKING:
+    from livescribe_gui.streaming.worker import TranscriptionWorker
 
 
 class SessionSignals(QObject):
@@ -50,6 +54,10 @@ class SessionController(SessionSignals):
         """`keep_history=False`: nothing of this session is written to disk."""
         if self._thread is not None:
             raise RuntimeError("a session is already running")
+        # The worker brings in the SDK: loaded after start-up (`app.load_the_rest`), not with
+        # this module, so the window shows sooner.
+        from livescribe_gui.streaming.worker import TranscriptionWorker
+
         thread = QThread()
         thread.setObjectName("transcription-worker")
         worker = TranscriptionWorker(config, store=self._store if keep_history else None)

@@ -12,7 +12,8 @@ from assemblyai.streaming.v3 import (
 
 from livescribe_gui.streaming.errors import classify
 from livescribe_gui.streaming.events import FailureKind
-from livescribe_gui.streaming.options import StreamingOptions, connection_parameters
+from livescribe_gui.streaming.options import StreamingOptions
+from livescribe_gui.streaming.parameters import connection_parameters
 
 
 def check_key(key: str, *, host: str, timeout: float = 10.0) -> str:

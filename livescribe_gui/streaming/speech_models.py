@@ -3,18 +3,33 @@
 Every model of the installed SDK's `SpeechModel` is offered except the deprecated ones. A
 name the app does not know (a newer SDK, an edited settings file) is passed through to the
 server as it is, with only the options every model takes.
+
+The SDK is read only when its lists are asked for (Settings, a command-line check): importing
+it costs a fifth of a second, which start-up does not pay.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-
-from assemblyai.streaming.v3 import SpeechModel
-from assemblyai.streaming.v3.models import StreamingPiiPolicy
 
 DEFAULT_MODEL = "u3-rt-pro"  # the quickstart's choice
 DEPRECATED = {"u3-pro"}  # the SDK marks it so: "use u3_rt_pro instead"
-PII_POLICIES = tuple(p.value for p in StreamingPiiPolicy)
+
+
+@functools.cache
+def pii_policies() -> tuple[str, ...]:
+    """The kinds of personal information the SDK can redact."""
+    from assemblyai.streaming.v3.models import StreamingPiiPolicy
+
+    return tuple(p.value for p in StreamingPiiPolicy)
+
+
+@functools.cache
+def _sdk_models() -> tuple[str, ...]:
+    from assemblyai.streaming.v3 import SpeechModel
+
+    return tuple(m.value for m in SpeechModel if m.value not in DEPRECATED)
 
 
 @dataclass(frozen=True)
@@ -63,7 +78,7 @@ KNOWN: dict[str, ModelInfo] = {
 def offered() -> list[ModelInfo]:
     """What the Settings list shows: the SDK's models, minus deprecated ones, the default
     first; a model the SDK lists that this table does not describe is still offered."""
-    names = [m.value for m in SpeechModel if m.value not in DEPRECATED]
+    names = list(_sdk_models())
     names.sort(key=lambda n: (n != DEFAULT_MODEL, list(KNOWN).index(n) if n in KNOWN else 99))
     return [info(n) for n in names]
 
@@ -74,7 +89,7 @@ def info(name: str) -> ModelInfo:
 
 
 def is_known(name: str) -> bool:
-    return name in {m.value for m in SpeechModel} - DEPRECATED
+    return name in _sdk_models()
 
 
 TRANSLATION_LLM = "gemini-2.5-flash-lite"  # AssemblyAI's own translation guide uses it

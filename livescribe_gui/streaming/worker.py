@@ -46,12 +46,9 @@ from livescribe_gui.streaming.events import (
     WordTiming,
 )
 from livescribe_gui.streaming.ledger import AudioLedger
-from livescribe_gui.streaming.options import (
-    StreamingOptions,
-    connection_parameters,
-    update_parameters,
-)
+from livescribe_gui.streaming.options import StreamingOptions
 from livescribe_gui.streaming.pacing import RealTimePacer
+from livescribe_gui.streaming.parameters import connection_parameters, update_parameters
 from livescribe_gui.streaming.server_session import ServerSession
 from livescribe_gui.streaming.translation import translation_text
 from livescribe_gui.transcript.model import final_turn

@@ -47,13 +47,19 @@ from livescribe_gui.settings import (
     validate_keyterms,
 )
 from livescribe_gui.streaming import speech_models
-from livescribe_gui.streaming.key_check import check_key
 from livescribe_gui.streaming.options import LIVE_OPTIONS, NEXT_SESSION_OPTIONS
-from livescribe_gui.streaming.speech_models import PII_POLICIES, TRANSLATION_LANGUAGES
+from livescribe_gui.streaming.speech_models import TRANSLATION_LANGUAGES, pii_policies
 from livescribe_gui.ui.background import BackgroundCall
 from livescribe_gui.ui.captions_window import CaptionStyle, caption_style
 from livescribe_gui.ui.notes_settings import NotesSettings
 from livescribe_gui.ui.screen_fit import SCREEN_SHARE, available_area
+
+
+def _check_key(key: str, *, host: str) -> str:
+    """On the test's own thread, which also pays for importing the SDK the first time."""
+    from livescribe_gui.streaming.key_check import check_key
+
+    return check_key(key, host=host)
 
 
 class ColorButton(QPushButton):
@@ -333,7 +339,7 @@ class SettingsDialog(QDialog):
         self.redact_check.setChecked(s.redact_pii)
         self.redact_list = QListWidget()
         self.redact_list.setMaximumHeight(110)
-        for policy in PII_POLICIES:
+        for policy in pii_policies():
             item = QListWidgetItem(policy.replace("_", " "))
             item.setData(Qt.ItemDataRole.UserRole, policy)
             item.setCheckState(Qt.CheckState.Checked if policy in s.redact_pii_policies
@@ -639,7 +645,7 @@ class SettingsDialog(QDialog):
         self.test_key_button.setEnabled(False)
         self.key_result.setText("Testing the key…")
         host = streaming_host(self.result_settings())
-        self._key_test.start(lambda: check_key(key, host=host))
+        self._key_test.start(lambda: _check_key(key, host=host))
 
     def _show_key_result(self, message: str) -> None:
         self.test_key_button.setEnabled(True)
