@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPlainTextEdit,
     QTabWidget,
+    QTextEdit,
     QWidget,
 )
 
@@ -22,7 +23,7 @@ from livescribe_gui.ui.accessibility import contrast
 from livescribe_gui.ui.captions_window import CaptionsWindow
 from tests.test_transcript_model import turn
 
-INTERACTIVE = (QAbstractButton, QComboBox, QLineEdit, QAbstractSpinBox, QPlainTextEdit,
+INTERACTIVE = (QAbstractButton, QComboBox, QLineEdit, QAbstractSpinBox, QPlainTextEdit, QTextEdit,
                QListWidget, QTabWidget)
 
 

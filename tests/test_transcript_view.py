@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from livescribe_gui.transcript.model import Transcript
 from livescribe_gui.ui.transcript_view import TranscriptView
@@ -151,6 +151,10 @@ def test_the_tail_stays_in_view_through_hundreds_of_wrapping_turns(qtbot, size, 
     assert not view.jump_button.isVisible()
 
 
+def first_visible_block(view: TranscriptView) -> int:
+    return view.cursorForPosition(QPoint(0, 0)).blockNumber()
+
+
 def test_reading_above_stops_following_and_jump_to_live_resumes(view, qtbot):
     t = Transcript()
     for i in range(120):
@@ -159,11 +163,11 @@ def test_reading_above_stops_following_and_jump_to_live_resumes(view, qtbot):
     qtbot.wait(1)
     bar = view.verticalScrollBar()
     bar.setValue(bar.maximum() // 3)  # the reader scrolls up
-    place = view.firstVisibleBlock().blockNumber()
+    place = first_visible_block(view)
     for i in range(120, 160):
         feed(view, t, turn(i, f"new words {i}", end=True, start=i * 1000))
     qtbot.wait(1)
-    assert view.firstVisibleBlock().blockNumber() == place, "the reader keeps their place"
+    assert first_visible_block(view) == place, "the reader keeps their place"
     assert view.jump_button.isVisible()
     qtbot.mouseClick(view.jump_button, Qt.MouseButton.LeftButton)
     qtbot.wait(1)
@@ -190,3 +194,25 @@ def test_a_growing_turn_rewrites_only_where_it_changed(view):
     feed(view, t, turn(1, "first we review the budget for all—", start=4000))  # 🎉 revised
     assert view.document().lastBlock().text() == "00:04   first we review the budget for all—"
     assert all(position >= words_start for position, _, _ in changes), "the stamp stays"
+
+
+@pytest.mark.parametrize("start_ms", [4_000, 3_723_000], ids=["minutes", "hours"])
+def test_wrapped_lines_start_under_the_words_not_under_the_time_stamp(view, start_ms):
+    t = Transcript()
+    long = " ".join(["a turn long enough to wrap onto several lines"] * 4)
+    feed(view, t, turn(0, long, end=True, start=start_ms))
+    feed(view, t, turn(1, "the next turn", end=True, start=start_ms + 9_000))
+    first = view.document().firstBlock()
+    lines = first.layout()
+    assert lines.lineCount() >= 3, "the turn wraps"
+    words_x = lines.lineAt(0).cursorToX(first.text().index("a turn"))[0]
+    assert all(abs(lines.lineAt(n).x() - words_x) <= 1 for n in range(1, lines.lineCount()))
+    assert lines.lineAt(0).x() < words_x - 20, "the time stamp hangs out to the left"
+    layout = view.document().documentLayout()
+    gap = layout.blockBoundingRect(first.next()).top() - (
+        layout.blockBoundingRect(first).top() + lines.boundingRect().height())
+    assert gap >= view.fontMetrics().lineSpacing() * 0.3, "a little space between turns"
+
+    view.show_timestamps = False
+    view.show_all(t.turns)
+    assert view.document().firstBlock().layout().lineAt(1).x() == 0, "no stamp, no indent"

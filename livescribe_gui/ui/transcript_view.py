@@ -20,13 +20,15 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetricsF,
     QPainter,
     QPalette,
     QPen,
+    QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
 )
-from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolButton, QWidget
+from PySide6.QtWidgets import QApplication, QTextEdit, QToolButton, QWidget
 
 from livescribe_gui.transcript.model import (
     Change,
@@ -70,7 +72,7 @@ def system_reading_size() -> float:
     return max(QApplication.font().pointSizeF(), 10.0) * 1.3
 
 
-class TranscriptView(QPlainTextEdit):
+class TranscriptView(QTextEdit):
     restyled = Signal()  # colours or the system font changed: the owner redraws (show_all)
 
     def __init__(self, parent: QWidget | None = None):
@@ -82,7 +84,8 @@ class TranscriptView(QPlainTextEdit):
         self.setAccessibleName("Transcript")
         self.setAccessibleDescription("What has been said; the newest words are at the end.")
         self.setUndoRedoEnabled(False)
-        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setLineWrapMode(QTextEdit.LineWrapMode.WidgetWidth)
+        self.setAcceptRichText(False)
         self.setPlaceholderText("Press Start, and what is said will appear here.")
         # Keyboard focus shows: the style draws no focus frame around a text pane (and a
         # style sheet would stop the pane following the theme's palette).
@@ -123,11 +126,15 @@ class TranscriptView(QPlainTextEdit):
         self._make_formats()
 
     def show_all(self, turns: list[FinalTurn], partial: PartialChanged | None = None) -> None:
-        """Render a whole transcript afresh (after a display setting changed, or to open one)."""
+        """Render a whole transcript afresh (after a display setting changed, or to open one):
+        as one edit, so the document is laid out once, not once per turn."""
         self.clear_transcript()
+        whole = QTextCursor(self.document())
+        whole.beginEditBlock()
         self.apply([TurnAdded(i, t) for i, t in enumerate(turns)])
         if partial is not None and partial.text:
             self.apply([partial])
+        whole.endEditBlock()
 
     def _make_formats(self) -> None:
         """Quieter text (time stamps, the growing turn) is still at least 4.5:1 against the
@@ -143,7 +150,7 @@ class TranscriptView(QPlainTextEdit):
         self.final_format.setForeground(text_color)
         self.time_format = QTextCharFormat()
         self.time_format.setForeground(quiet)
-        self.time_format.setFontPointSize(self.font().pointSizeF() * 0.8)
+        self.time_format.setFontPointSize(self.font().pointSizeF() * 0.8)  # as stamp_font
         self.time_format.setFontStyleHint(QFont.StyleHint.Monospace)
         self.speaker_format = QTextCharFormat(self.final_format)
         self.speaker_format.setFontWeight(QFont.Weight.DemiBold)
@@ -152,6 +159,9 @@ class TranscriptView(QPlainTextEdit):
         self.translation_format.setForeground(
             link if contrast(link, base) >= MIN_CONTRAST else quiet)
         self.translation_format.setFontItalic(True)
+        self.stamp_font = QFont(self.font())
+        self.stamp_font.setPointSizeF(self.font().pointSizeF() * 0.8)
+        self._turn_gap = QFontMetricsF(self.font()).lineSpacing() * 0.4
         self.partial_format = QTextCharFormat()
         self.partial_format.setForeground(quiet)
         self.partial_format.setFontItalic(True)
@@ -188,7 +198,9 @@ class TranscriptView(QPlainTextEdit):
         cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock,
                             QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
-        self.centerCursor()
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + self.cursorRect(cursor).center().y()
+                     - self.viewport().height() // 2)
 
     def follow_tail(self) -> None:
         """Follow the newest words again (the "Jump to live" button)."""
@@ -309,8 +321,7 @@ class TranscriptView(QPlainTextEdit):
             self._has_partial = True
             cursor = self._select_block(number)
             cursor.beginEditBlock()
-            if self.show_timestamps:
-                cursor.insertText(format_timestamp(change.start_ms) + "   ", self.time_format)
+            self._begin_line(cursor, change.start_ms)
             cursor.insertText(change.text, self.partial_format)
             cursor.endEditBlock()
         elif self._has_partial:
@@ -354,8 +365,7 @@ class TranscriptView(QPlainTextEdit):
             self.document().markContentsDirty(block.position(), block.length())
             return
         cursor.beginEditBlock()
-        if self.show_timestamps:
-            cursor.insertText(format_timestamp(turn.start_ms) + "   ", self.time_format)
+        self._begin_line(cursor, turn.start_ms)
         if turn.language:
             cursor.insertText(f"{turn.language} ", self.time_format)
         label = turn_label(turn, self.speaker_names)
@@ -368,6 +378,21 @@ class TranscriptView(QPlainTextEdit):
             if turn.translation:  # under the original, in the same block
                 cursor.insertText("\u2028" + turn.translation, self.translation_format)
         cursor.endEditBlock()
+
+    def _begin_line(self, cursor: QTextCursor, start_ms: int) -> None:
+        """A turn's time stamp, with a hanging indent: lines that wrap start under the words,
+        not under the stamp; and a little space before the next turn."""
+        layout = QTextBlockFormat()
+        layout.setBottomMargin(self._turn_gap)
+        stamp = format_timestamp(start_ms) + "   "
+        if self.show_timestamps:
+            indent = QFontMetricsF(self.stamp_font).horizontalAdvance(stamp)
+            layout.setLeftMargin(indent)
+            layout.setTextIndent(-indent)
+        if cursor.blockFormat() != layout:
+            cursor.setBlockFormat(layout)
+        if self.show_timestamps:
+            cursor.insertText(stamp, self.time_format)
 
     def _append_block(self) -> int:
         if self._blocks_used > 0:
