@@ -313,3 +313,28 @@ def test_the_level_meter_tells_a_listener_only_when_sound_starts_or_stops(qtbot)
     changes = [b for a, b in zip(heard, heard[1:], strict=False) if a != b]
     assert changes == ["hearing sound", "quiet"]
     assert meter.value() == -60
+
+
+def test_every_settings_field_has_an_alt_letter_of_its_own(qtbot, make_window):
+    from livescribe_gui.ui.mnemonics import labelled, marked_letter
+
+    win = make_window()
+    dialog = win.open_settings()
+    tabs = dialog.tabs
+    for number in range(tabs.count()):
+        marked = labelled(tabs.widget(number))
+        letters = [marked_letter(w.text()) for w in marked]
+        assert len(marked) >= 3 and all(letters), [w.text() for w in marked]
+        assert len(set(letters)) == len(letters), (tabs.tabText(number), letters)
+    tabs.setCurrentIndex(0)
+    qtbot.keyClick(tabs, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+    assert tabs.currentIndex() == 1, "Ctrl+Tab moves to the next tab"
+    check = dialog.profanity_check
+    before = check.isChecked()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=2000)
+    qtbot.keyClick(dialog.focusWidget() or dialog, marked_letter(check.text()),
+                   Qt.KeyboardModifier.AltModifier)
+    # Alt+its letter ticks the box (as a click: pressed for a moment first).
+    qtbot.waitUntil(lambda: check.isChecked() != before, timeout=2000)
+    dialog.reject()

@@ -49,6 +49,7 @@ from livescribe_gui.settings import (
 from livescribe_gui.streaming import speech_models
 from livescribe_gui.streaming.options import LIVE_OPTIONS, NEXT_SESSION_OPTIONS
 from livescribe_gui.streaming.speech_models import TRANSLATION_LANGUAGES, pii_policies
+from livescribe_gui.ui import mnemonics
 from livescribe_gui.ui.background import BackgroundCall
 from livescribe_gui.ui.captions_window import CaptionStyle, caption_style
 from livescribe_gui.ui.notes_settings import NotesSettings
@@ -112,6 +113,7 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(tabs)
         layout.addWidget(self.buttons)
+        mnemonics.assign(self, tabs)
         self._validate()
 
     # -- tabs -------------------------------------------------------------------------------
@@ -482,7 +484,7 @@ class SettingsDialog(QDialog):
         self.theme_combo.setCurrentIndex(max(0, self.theme_combo.findData(s.theme)))
         form = QFormLayout()
         form.addRow("", self.timestamps_check)
-        form.addRow("Transcript text &size", self.font_spin)
+        form.addRow("Transcript text size", self.font_spin)
         form.addRow("Colours", self.theme_combo)
         form.addRow("", self.announce_check)
         form.addRow("", self.login_check)
@@ -548,28 +550,16 @@ class SettingsDialog(QDialog):
 
     @staticmethod
     def _page(form: QFormLayout) -> QWidget:
-        """A tab: each field is named for screen readers by its label, and each label gets
-        an Alt+letter mnemonic."""
-        used: set[str] = set()
+        """A tab: each field is named for screen readers by its label (its Alt+letter comes
+        later, from `mnemonics.assign`, once every tab is there)."""
         for row in range(form.rowCount()):
             label_item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
             field_item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
             label = label_item.widget() if label_item else None
             field = field_item.widget() if field_item else None
-            if not isinstance(label, QLabel) or field is None or not label.text().strip():
-                continue
-            text = label.text().replace("&", "").strip()
-            if not field.accessibleName():
-                field.setAccessibleName(text)
-            if "&" in label.text():
-                used.add(label.text()[label.text().index("&") + 1].lower())
-                continue
-            key = next((c for c in text if c.isalpha() and c.lower() not in used), None)
-            if key is not None:
-                used.add(key.lower())
-                at = text.index(key)
-                label.setText(label.text()[:label.text().index(text)] + text[:at] + "&"
-                              + text[at:])
+            if (isinstance(label, QLabel) and field is not None and label.text().strip()
+                    and not field.accessibleName()):
+                field.setAccessibleName(label.text().strip())
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         for row in range(form.rowCount()):
             item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
@@ -609,9 +599,7 @@ class SettingsDialog(QDialog):
     # -- behaviour --------------------------------------------------------------------------
     def _toggle_key_visible(self, visible: bool) -> None:
         mode = QLineEdit.EchoMode.Normal if visible else QLineEdit.EchoMode.Password
-        self.key_edit.setEchoMode(mode)
-        self.show_key.setText("Hide" if visible else "Show")
-        self.show_key.setAccessibleName("Hide the key" if visible else "Show the key")
+        self.key_edit.setEchoMode(mode)  # the button stays "Show", pressed while shown
 
     def _turn_preset_changed(self) -> None:
         preset = self.turn_combo.currentData()
