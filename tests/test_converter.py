@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from livescribe_gui.audio.converter import CHUNK_BYTES, PcmConverter
+from livescribe_gui.audio.converter import PcmConverter
 from livescribe_gui.audio.level import level_dbfs
+from livescribe_gui.audio.session_format import CHUNK_BYTES
 from tests.audio_stack import dominant_frequency
 
 
@@ -55,3 +56,19 @@ def test_streaming_matches_one_shot_reference(rate, channels):
     out = np.frombuffer(b"".join(chunks), dtype=np.int16) / 32767
     assert len(out) >= len(reference) - 1600, "at most the last unfinished chunks are held back"
     assert np.max(np.abs(out - reference[: len(out)])) < 1e-4
+
+
+def test_session_format_audio_is_only_cut_into_chunks():
+    """16 kHz mono int16 from the sound server: blocks of any size come out as whole 50 ms
+    chunks, byte for byte, the rest kept for the next block."""
+    from livescribe_gui.audio.capture import ChunkCutter
+
+    audio = bytes(range(256)) * 40  # 10,240 bytes: 6 chunks of 1,600 and 640 left over
+    cutter = ChunkCutter()
+    out = []
+    for start in range(0, len(audio), 700):  # blocks that never end on a chunk's edge
+        out += cutter.feed_block(audio[start:start + 700])
+    assert [len(c) for c in out] == [CHUNK_BYTES] * 6
+    assert b"".join(out) == audio[:6 * CHUNK_BYTES]
+    assert cutter.feed_block(audio[:CHUNK_BYTES - 640]) == [audio[6 * CHUNK_BYTES:]
+                                                           + audio[:CHUNK_BYTES - 640]]

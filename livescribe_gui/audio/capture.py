@@ -1,6 +1,9 @@
 """Opens an input device and hands its audio to the worker as 50 ms mono int16 chunks.
 
-The PortAudio callback only copies and enqueues; conversion happens on the caller's thread.
+The PortAudio callback only copies and enqueues; the rest happens on the caller's thread.
+Where the device (or the sound server) gives 16 kHz mono int16, as PulseAudio and PipeWire
+do for every source, its bytes are only cut into chunks: NumPy and the resampler are loaded
+only for a device that needs converting.
 """
 
 from __future__ import annotations
@@ -11,12 +14,11 @@ import threading
 import time
 from dataclasses import dataclass
 
-import numpy as np
 import sounddevice as sd
 
 from livescribe_gui.audio import pulse
-from livescribe_gui.audio.converter import CHUNK_MS, SESSION_RATE, PcmConverter
 from livescribe_gui.audio.devices import InputDevice
+from livescribe_gui.audio.session_format import CHUNK_BYTES, CHUNK_MS, SESSION_RATE
 
 # A device that delivers nothing for this long is treated as gone.
 SILENT_DEVICE_SECONDS = 5.0
@@ -39,6 +41,37 @@ class DeviceError(Exception):
 class CaptureFormat:
     rate: int
     channels: int
+
+    @property
+    def is_session_format(self) -> bool:
+        return (self.rate, self.channels) == (SESSION_RATE, 1)
+
+    @property
+    def dtype(self) -> str:
+        """int16 when it is already what the service is sent; else float32 to convert."""
+        return "int16" if self.is_session_format else "float32"
+
+
+class ChunkCutter:
+    """Session-format audio, cut into 50 ms chunks (a block rarely ends on a chunk's edge)."""
+
+    def __init__(self) -> None:
+        self._pending = b""
+
+    def feed_block(self, block: bytes) -> list[bytes]:
+        self._pending += block
+        whole = len(self._pending) - len(self._pending) % CHUNK_BYTES
+        chunks = [self._pending[i:i + CHUNK_BYTES] for i in range(0, whole, CHUNK_BYTES)]
+        self._pending = self._pending[whole:]
+        return chunks
+
+
+def _chunker(fmt: CaptureFormat) -> object:
+    if fmt.is_session_format:
+        return ChunkCutter()
+    from livescribe_gui.audio.converter import PcmConverter
+
+    return PcmConverter(input_rate=fmt.rate, channels=fmt.channels)
 
 
 def _candidates(device: InputDevice) -> list[CaptureFormat]:
@@ -69,7 +102,7 @@ def choose_format(device: InputDevice) -> CaptureFormat:
         try:
             sd.check_input_settings(
                 device=device.index, samplerate=fmt.rate, channels=fmt.channels,
-                dtype="float32", extra_settings=_extra_settings(device),
+                dtype=fmt.dtype, extra_settings=_extra_settings(device),
             )
             return fmt
         except (sd.PortAudioError, ValueError):
@@ -93,7 +126,7 @@ class AudioCapture:
         self._gathered: list[bytes] = []
         self._frames_seen = 0
         self._chunk_frames = self.format.rate * CHUNK_MS // 1000
-        self._converter = PcmConverter(input_rate=self.format.rate, channels=self.format.channels)
+        self._chunker = _chunker(self.format)
         self.overflows = 0
         self._last_audio_at = time.monotonic()
         self._removal = pulse.SourceRemovalWatch(device.source_index) if device.source else None
@@ -107,7 +140,7 @@ class AudioCapture:
                     device=device.index,
                     samplerate=self.format.rate,
                     channels=self.format.channels,
-                    dtype="float32",
+                    dtype=self.format.dtype,
                     # Whatever block size the host API likes best: a fixed 50 ms block made
                     # PortAudio buffer a whole extra block (+50 ms before the first byte).
                     blocksize=0,
@@ -147,8 +180,7 @@ class AudioCapture:
         self._last_audio_at = time.monotonic()
         chunks: list[bytes] = []
         for block in blocks:
-            frames = np.frombuffer(block, dtype=np.float32).reshape(-1, self.format.channels)
-            chunks.extend(self._converter.feed(frames))
+            chunks.extend(self._chunker.feed_block(block))
         return chunks
 
     @property

@@ -9,10 +9,7 @@ from __future__ import annotations
 import numpy as np
 import soxr
 
-SESSION_RATE = 16_000
-CHUNK_MS = 50
-CHUNK_SAMPLES = SESSION_RATE * CHUNK_MS // 1000
-CHUNK_BYTES = CHUNK_SAMPLES * 2
+from livescribe_gui.audio.session_format import CHUNK_MS, SESSION_RATE
 
 
 class PcmConverter:
@@ -27,6 +24,10 @@ class PcmConverter:
             else soxr.ResampleStream(input_rate, output_rate, 1, dtype="float32", quality="HQ")
         )
         self._pending = np.empty(0, dtype=np.int16)
+
+    def feed_block(self, block: bytes) -> list[bytes]:
+        """A block of interleaved float32 frames, as the capture stream delivers them."""
+        return self.feed(np.frombuffer(block, dtype=np.float32).reshape(-1, self.channels))
 
     def feed(self, frames: np.ndarray) -> list[bytes]:
         """Take float32 frames shaped (n, channels); return the complete chunks now available."""

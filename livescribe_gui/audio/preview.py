@@ -112,8 +112,8 @@ class LevelPreview(QObject):
         # Imported here, on the preview's thread: PortAudio, numpy and the resampler are not
         # needed to show the window, and loading them took a tenth of a second of start-up.
         from livescribe_gui.audio.capture import AudioCapture, DeviceError
-        from livescribe_gui.audio.converter import CHUNK_MS
         from livescribe_gui.audio.level import level_dbfs
+        from livescribe_gui.audio.session_format import CHUNK_MS
 
         try:
             capture = AudioCapture(run.device)

@@ -22,7 +22,7 @@ import threading
 from collections import deque
 from dataclasses import dataclass
 
-from livescribe_gui.audio.converter import CHUNK_MS
+from livescribe_gui.audio.session_format import CHUNK_MS
 
 # Sound kept before the first non-quiet chunk when leading quiet audio is skipped.
 REPLAY_MARGIN_MS = 300

@@ -20,7 +20,7 @@ from assemblyai.streaming.v3.models import (
     StreamingPiiSubstitution,
 )
 
-from livescribe_gui.audio.converter import SESSION_RATE
+from livescribe_gui.audio.session_format import SESSION_RATE
 from livescribe_gui.streaming.options import StreamingOptions
 from livescribe_gui.streaming.speech_models import TRANSLATION_LLM, info, translation_prompt
 

@@ -26,8 +26,8 @@ from assemblyai.streaming.v3 import (
 from PySide6.QtCore import QObject, Signal, Slot
 
 from livescribe_gui.audio.capture import AudioCapture, DeviceError
-from livescribe_gui.audio.converter import CHUNK_MS, SESSION_RATE
 from livescribe_gui.audio.level import SILENCE_DBFS, SilenceTracker, level_dbfs
+from livescribe_gui.audio.session_format import CHUNK_MS, SESSION_RATE
 from livescribe_gui.streaming.backoff import Backoff
 from livescribe_gui.streaming.errors import classify, dropped
 from livescribe_gui.streaming.events import (
