@@ -266,8 +266,10 @@ def test_f3_goes_to_the_next_hit_in_the_same_session(qtbot):
             win.search_edit.setText("zebrafish")
         win.select_row(0)
         assert win.view.textCursor().blockNumber() == 10
+        drawn = win.view.document().revision()
         win.next_hit(+1)
         assert win.view.textCursor().blockNumber() == 40
+        assert win.view.document().revision() == drawn, "the session is not drawn again"
         win.next_hit(+1)
         assert win.view.textCursor().blockNumber() == 10, "round again"
         win.close()

@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
 
 from livescribe_gui.transcript import history
 from livescribe_gui.transcript import store as store_module
-from livescribe_gui.transcript.model import PartialChanged, TurnAdded, format_timestamp
+from livescribe_gui.transcript.model import PartialChanged, format_timestamp
 from livescribe_gui.transcript.store import StoreWriter
 from livescribe_gui.ui.background import BackgroundCall
 from livescribe_gui.ui.exporting import Exporter, ask_export_path, export_name
@@ -261,6 +261,7 @@ class HistoryWindow(QWidget):
         self._conn = store_module.connect()
         self.exporter = Exporter(self)
         self.current_id: int | None = None
+        self._hits_in_view: dict[int, int] = {}  # the open session's turns: start ms -> number
 
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText("Search every transcript…")
@@ -432,12 +433,17 @@ class HistoryWindow(QWidget):
             self.open_session(None)
             return
         row = self.model.rows[current.row()]
+        shown = self._hits_in_view.get(row.hit_ms) if row.session_id == self.current_id else None
+        if shown is not None:  # another hit in the session on screen (F3): just go there
+            self.view.show_turn(shown)
+            return
         self.open_session(row.session_id, hit_ms=row.hit_ms)
 
     def open_session(self, session_id: int | None, *, hit_ms: int | None = None) -> None:
         """Show a session; opened from a search hit, the hit's turn is shown and selected."""
         self.current_id = session_id
         self.view.clear_transcript()
+        self._hits_in_view = {}
         doc = history.load_session(self._conn, session_id) if session_id is not None else None
         if doc is None:
             self.current_id = None
@@ -452,10 +458,9 @@ class HistoryWindow(QWidget):
             )
             self.notes.setPlainText(doc.notes.text if doc.notes else "")
             self.notes.setVisible(doc.notes is not None)
-            self.view.apply([TurnAdded(i, t) for i, t in enumerate(doc.turns)])
-            if doc.partial_text:
-                self.view.apply([PartialChanged(doc.partial_text, doc.partial_start_ms)])
-            hit = next((i for i, t in enumerate(doc.turns) if t.start_ms == hit_ms), None)
+            self.view.show_all(doc.turns, PartialChanged(doc.partial_text, doc.partial_start_ms))
+            self._hits_in_view = {t.start_ms: i for i, t in reversed(list(enumerate(doc.turns)))}
+            hit = self._hits_in_view.get(hit_ms)
             if hit is not None:
                 self.view.show_turn(hit)
         self._set_buttons()
