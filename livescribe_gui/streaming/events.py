@@ -52,7 +52,7 @@ class Reconnecting:
     kind: FailureKind
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WordTiming:
     text: str
     start_ms: int

@@ -20,7 +20,7 @@ ECHO_SIMILARITY = 0.6  # and shares at least this much of them, word by word
 ECHO_LOOKBACK = 20  # turns searched for what an echo repeats
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FinalTurn:
     segment: int
     turn_order: int

