@@ -293,6 +293,10 @@ class HistoryWindow(QWidget):
         self.results.setItemDelegate(RichTextDelegate(self.results))
         # Every row is two lines: measured once, so ten thousand rows cost no more to show.
         self.results.setUniformItemSizes(True)
+        # Ten thousand rows are laid out a few hundred at a time between events, not in
+        # one 20 ms pass on the GUI thread.
+        self.results.setLayoutMode(QListView.LayoutMode.Batched)
+        self.results.setBatchSize(500)
         self.results.selectionModel().currentChanged.connect(self._on_selected)
         self.results.setEditTriggers(QListView.EditTrigger.EditKeyPressed)
         self.results.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
