@@ -148,9 +148,12 @@ class TranscriptView(QTextEdit):
             self.setPalette(placeholder)  # once: setPalette itself sends a palette change
         self.final_format = QTextCharFormat()
         self.final_format.setForeground(text_color)
+        stamp_font = QFont(self.font())
+        stamp_font.setPointSizeF(self.font().pointSizeF() * 0.8)
+        self._stamp_metrics = QFontMetricsF(stamp_font)  # the hanging indent's width
         self.time_format = QTextCharFormat()
         self.time_format.setForeground(quiet)
-        self.time_format.setFontPointSize(self.font().pointSizeF() * 0.8)  # as stamp_font
+        self.time_format.setFontPointSize(stamp_font.pointSizeF())
         self.time_format.setFontStyleHint(QFont.StyleHint.Monospace)
         self.speaker_format = QTextCharFormat(self.final_format)
         self.speaker_format.setFontWeight(QFont.Weight.DemiBold)
@@ -159,8 +162,6 @@ class TranscriptView(QTextEdit):
         self.translation_format.setForeground(
             link if contrast(link, base) >= MIN_CONTRAST else quiet)
         self.translation_format.setFontItalic(True)
-        self.stamp_font = QFont(self.font())
-        self.stamp_font.setPointSizeF(self.font().pointSizeF() * 0.8)
         self._turn_gap = QFontMetricsF(self.font()).lineSpacing() * 0.4
         self.partial_format = QTextCharFormat()
         self.partial_format.setForeground(quiet)
@@ -387,7 +388,7 @@ class TranscriptView(QTextEdit):
         layout.setBottomMargin(self._turn_gap)
         stamp = format_timestamp(start_ms) + "   "
         if self.show_timestamps:
-            indent = QFontMetricsF(self.stamp_font).horizontalAdvance(stamp)
+            indent = self._stamp_metrics.horizontalAdvance(stamp)
             layout.setLeftMargin(indent)
             layout.setTextIndent(-indent)
         if cursor.blockFormat() != layout:
