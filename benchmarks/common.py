@@ -92,3 +92,16 @@ def machine_description() -> str:
             f"{memory_kb / 2**20:.0f} GiB; {platform.platform()}; Python "
             f"{platform.python_version()}, PySide6 {PySide6.__version__}, "
             f"{sd.get_portaudio_version()[1].split(',')[0]}, {pulse.strip()}")
+
+
+def collect_as_the_app_does() -> None:
+    """In-process benchmarks run the app's windows as the app runs them: cycles collected
+    on the GUI thread, and what start-up loaded frozen out of the collector's sight.
+    Call with the QApplication made."""
+    import livescribe_gui.ui.main_window  # noqa: F401 (loaded, as at start-up)
+    from livescribe_gui.app import load_the_rest
+    from livescribe_gui.ui import gui_thread_gc
+
+    gui_thread_gc.install()
+    load_the_rest()
+    gui_thread_gc.freeze_startup()

@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
-from benchmarks.common import Result, percentile, rss_mb
+from benchmarks.common import Result, collect_as_the_app_does, percentile, rss_mb
 from benchmarks.servers import StandIn, standin
 from livescribe_gui.streaming.events import TurnUpdate, WordTiming
 from livescribe_gui.transcript.model import FinalTurn, PartialChanged, TurnAdded
@@ -400,6 +400,7 @@ def scroll_and_find(app: QApplication, turns: int = 10_000) -> list[Result]:
 def measure_app(home: Path, *, full: bool) -> list[Result]:
     app = QApplication.instance() or PaintClock(["benchmarks", "-platform", "offscreen"])
     assert isinstance(app, PaintClock)
+    collect_as_the_app_does()
     results = server_to_screen(app, home / "screen", 30 if full else 8)
     results += server_to_screen(app, home / "captions", 30 if full else 8, captions=True)
     results += captions_and_translation(app)

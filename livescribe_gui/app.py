@@ -190,10 +190,11 @@ def main(argv: list[str] | None = None) -> int:
     from livescribe_gui.audio.devices import find_device, list_input_devices
     from livescribe_gui.streaming import speech_models
     from livescribe_gui.transcript.store import StoreWriter
-    from livescribe_gui.ui import background
+    from livescribe_gui.ui import background, gui_thread_gc
     from livescribe_gui.ui.main_window import MainWindow
 
     app = QApplication(sys.argv[:1])
+    gui_thread_gc.install()
     app.setApplicationName("LiveScribe")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(assets.APP_ID)
@@ -251,7 +252,9 @@ def main(argv: list[str] | None = None) -> int:
     startup.done.connect(ready)
     startup.start(lambda: (keys.load(), list_input_devices())[1])
     window.show()
-    background.BackgroundCall(window, name="load-the-rest").start(load_the_rest)
+    rest = background.BackgroundCall(window, name="load-the-rest")
+    rest.done.connect(gui_thread_gc.freeze_startup)
+    rest.start(load_the_rest)
     if args.captions or loaded.settings.captions_open:
         window.show_captions(True)
     QTimer.singleShot(0, lambda: log.info("main window shown"))

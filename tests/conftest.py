@@ -37,6 +37,15 @@ def pulse() -> PulseAudioServer:
     return _pulse
 
 
+@pytest.fixture(scope="session", autouse=True)
+def gui_thread_collector(qapp):  # noqa: ANN001
+    """As in the app: cycles are collected on the GUI thread only, so a Qt object in a
+    cycle is never destroyed on a test's audio or socket thread."""
+    from livescribe_gui.ui import gui_thread_gc
+
+    return gui_thread_gc.install()
+
+
 @pytest.fixture(autouse=True)
 def no_leaks():
     """Fails a test that leaves threads, child processes or TCP sockets behind. Set up
