@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from livescribe_gui.streaming.events import TurnUpdate, WordTiming
 from livescribe_gui.transcript.model import (
     PartialChanged,
@@ -10,6 +12,7 @@ from livescribe_gui.transcript.model import (
     TurnReplaced,
     format_timestamp,
 )
+from livescribe_gui.transcript.packed_words import PackedWords
 
 
 def turn(order: int, text: str, *, end: bool = False, formatted: bool = False,
@@ -106,3 +109,23 @@ def test_a_call_folds_the_other_side_heard_by_the_microphone_in_either_order():
     assert not apart.apply(said("You", 1, "we ship on monday", 9000))[0].turn.echo
     assert not apart.apply(said("You", 2, "sounds good to me", 1100))[0].turn.echo
     assert "sounds good to me" in apart.plain_text()
+
+
+def test_a_settled_turn_keeps_every_word_timing_exactly_while_packed():
+    words = (WordTiming("Budget,", 1_000, 1_250, 0.973_215, True, "A"),
+             WordTiming("é🎉", 1_300, 9_000_000_000, 0.1, False, None),
+             WordTiming("review.", 9_000_000_100, 9_000_000_400, 1.0, True, "B"))
+    t = Transcript()
+    t.apply(TurnUpdate(0, "Budget, é🎉 review.", True, True, words))
+    settled = t.turns[0]
+
+    assert isinstance(settled.words, PackedWords)
+    assert tuple(settled.words) == words
+    assert settled.words == words and words == settled.words
+    assert len(settled.words) == 3 and settled.words[-1] == words[-1]
+    assert settled.words[:2] == words[:2]
+    assert dataclasses.replace(settled, translation="x").words == words
+    assert PackedWords(words[:1]) != PackedWords(words[1:2])
+    no_words = TurnUpdate(1, "Hm.", True, True)
+    t.apply(no_words)
+    assert t.turns[1].words == ()

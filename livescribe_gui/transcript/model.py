@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from livescribe_gui.streaming.events import SpeakersRevised, Translation, TurnUpdate, WordTiming
+from livescribe_gui.transcript.packed_words import PackedWords
 
 SPEECH_HEARD = "…"  # the live line while speech was heard but no word has arrived yet
 ECHO_WINDOW_MS = 2000  # an echo starts and ends this close to the words it repeats
@@ -28,12 +30,16 @@ class FinalTurn:
     start_ms: int
     end_ms: int
     formatted: bool
-    words: tuple[WordTiming, ...] = ()
+    words: Sequence[WordTiming] = ()  # packed (`PackedWords`) when there are any
     speaker: str | None = None
     language: str | None = None
     translation: str | None = None
     source: str = ""  # in a call: "You" or "Them" (as named when it was said)
     echo: bool = False  # in a call: the other side's words heard again by the microphone
+
+    def __post_init__(self) -> None:
+        if self.words and not isinstance(self.words, PackedWords):
+            object.__setattr__(self, "words", PackedWords(self.words))
 
 
 def speaker_display(label: str | None, names: dict[str, str]) -> str:
