@@ -65,11 +65,23 @@ def test_sigkill_right_after_a_final_turn_is_shown_keeps_it(qtbot, tmp_path, sta
             win.reload()
         [row] = win.row_texts()
         assert "interrupted" in row and "First we review the budget" in row
-        win.select_row(0)
+        with qtbot.waitSignal(win.session_shown, timeout=10000):
+            win.select_row(0)
         assert formatted(SCRIPT[0]) in win.view.toPlainText()
     finally:
         win.close()
         writer.close()
+
+
+def searching(qtbot, query: str, writer: store.StoreWriter | None = None) -> HistoryWindow:
+    """A History window on screen, its search for `query` answered."""
+    win = HistoryWindow(store=writer)
+    qtbot.addWidget(win)
+    win.resize(800, 400)
+    win.show()
+    with qtbot.waitSignal(win.rows_shown, timeout=10000):
+        win.search_edit.setText(query)
+    return win
 
 
 @pytest.fixture
@@ -104,20 +116,21 @@ def test_history_lists_searches_opens_renames_deletes(qtbot, filled_store):
     [hit] = win.row_texts()
     assert "<b style='background:#fde68a; color:#000000'>budget</b>" in hit
 
-    win.select_row(0)
+    with qtbot.waitSignal(win.session_shown, timeout=10000):
+        win.select_row(0)
     assert win.current_id == old
     assert win.view.toPlainText() == (
         "00:00   We agreed on the quarterly budget.\n00:02   Travel is frozen until March."
     )
     assert win.view.isReadOnly()
 
-    with qtbot.waitSignal(win.rows_shown, timeout=10000):
+    with qtbot.waitSignals([win.rows_shown, win.session_shown], timeout=10000):
         win.rename(old, "Budget meeting")
     assert "Budget meeting" in win.header.text()
 
-    with qtbot.waitSignal(win.rows_shown, timeout=10000):
+    with qtbot.waitSignals([win.rows_shown, win.session_shown], timeout=10000):
         win.search_edit.clear()
-    with qtbot.waitSignal(win.rows_shown, timeout=10000):
+    with qtbot.waitSignals([win.rows_shown, win.session_shown], timeout=10000):
         win.delete(old)
     assert len(win.row_texts()) == 1
     assert win.current_id is None
@@ -160,15 +173,11 @@ def test_a_search_hit_says_where_it_is_and_opens_at_the_hit(qtbot):
             writer.save_final(sid, final(i, text))
         writer.end_session(sid, duration_ms=400_000).result(5)
         writer.rename(sid, "Aquarium meeting").result(5)
-        win = HistoryWindow(store=writer)
-        qtbot.addWidget(win)
-        win.resize(800, 400)
-        win.show()
-        with qtbot.waitSignal(win.rows_shown, timeout=10000):
-            win.search_edit.setText("zebrafish")
+        win = searching(qtbot, "zebrafish", writer)
         [row] = win.row_texts()
         assert "Aquarium meeting" in row and "zebrafish" in row, "which session, and the words"
-        win.select_row(0)
+        with qtbot.waitSignal(win.session_shown, timeout=10000):
+            win.select_row(0)
         cursor = win.view.textCursor()
         assert cursor.blockNumber() == 150 and "zebrafish" in cursor.selectedText()
         assert win.view.viewport().rect().contains(win.view.cursorRect(cursor).center())
@@ -264,7 +273,8 @@ def test_f3_goes_to_the_next_hit_in_the_same_session(qtbot):
         win.show()
         with qtbot.waitSignal(win.rows_shown, timeout=10000):
             win.search_edit.setText("zebrafish")
-        win.select_row(0)
+        with qtbot.waitSignal(win.session_shown, timeout=10000):
+            win.select_row(0)
         assert win.view.textCursor().blockNumber() == 10
         drawn = win.view.document().revision()
         win.next_hit(+1)
@@ -315,7 +325,8 @@ def test_a_long_history_shows_its_newest_page_first_then_the_rest_below_it(qtbot
         win.show()
         win.reload(at_once=True)
         qtbot.waitUntil(lambda: len(pages) >= 1, timeout=10000)
-        win.select_row(0)
+        with qtbot.waitSignal(win.session_shown, timeout=10000):
+            win.select_row(0)
         assert f"Session number {count - 1} begins" in win.row_texts()[0], "newest first"
         qtbot.waitUntil(lambda: len(pages) >= 2, timeout=10000)
         assert pages[:2] == [FIRST_PAGE, count]
@@ -327,3 +338,32 @@ def test_a_long_history_shows_its_newest_page_first_then_the_rest_below_it(qtbot
     finally:
         win.close()
         writer.close()
+
+
+def test_a_long_session_opens_at_its_hit_without_freezing_the_window(qtbot, gui_watch):
+    """Ten thousand turns (a whole day) are read off the GUI thread and drawn a part at a
+    time: the window keeps answering, and the hit is shown as soon as it is drawn."""
+    conn = store.connect(store.database_path())
+    with conn:
+        sid = conn.execute(
+            "INSERT INTO sessions (started_at, device, speech_model, status, duration_ms) "
+            "VALUES ('2026-03-02T09:00:00+00:00', 'Mic', 'u3-rt-pro', 'complete', ?)",
+            (10_000 * 4000,)).lastrowid
+        conn.executemany(
+            "INSERT INTO turns (session_id, segment, turn_order, start_ms, end_ms, text, "
+            "formatted, words) VALUES (?, 0, ?, ?, ?, ?, 1, ?)",
+            [(sid, i, i * 4000, i * 4000 + 3000,
+              "The zebrafish arrived." if i == 9_000 else f"Ordinary turn number {i}.",
+              json.dumps([{"text": w, "start": i * 4000, "end": i * 4000 + 300,
+                           "confidence": 0.9} for w in ("Ordinary", "turn")]))
+             for i in range(10_000)])
+    conn.close()
+    win = searching(qtbot, "zebrafish")
+    with gui_watch() as watch, qtbot.waitSignal(win.session_shown, timeout=30000):
+        win.select_row(0)
+    cursor = win.view.textCursor()
+    assert cursor.blockNumber() == 9_000 and "zebrafish" in cursor.selectedText()
+    assert win.view.viewport().rect().contains(win.view.cursorRect(cursor).center())
+    assert win.view.document().blockCount() == 10_000
+    watch.assert_no_stall()
+    win.close()

@@ -182,7 +182,8 @@ def test_after_stop_notes_are_written_stored_searched_and_exported(qtbot, notes_
 
     win.open_history()
     history_window = win._history_window
-    history_window.open_session(win.recording_id)
+    with qtbot.waitSignal(history_window.session_shown, timeout=10000):
+        history_window.open_session(win.recording_id)
     assert history_window.notes.isVisible()
     assert history_window.notes.toPlainText() == edited
 

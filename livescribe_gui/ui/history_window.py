@@ -100,6 +100,9 @@ class Row:
 
 
 FIRST_PAGE = 100  # more rows than any screen shows
+# An open session is drawn this many turns at a time between events: a long one (ten
+# thousand turns take a second to draw) opens without freezing the window.
+TURNS_PER_PART = 250
 
 
 def list_rows(query: str, first_page: Callable[[list[Row]], None] | None = None) -> list[Row]:
@@ -131,6 +134,16 @@ def list_rows(query: str, first_page: Callable[[list[Row]], None] | None = None)
             rows.append(Row(hit.session_id, None if hit.in_notes else hit.start_ms,
                             hit_text=rich))
         return rows
+    finally:
+        conn.close()
+
+
+def read_session(session_id: int) -> history.SessionTranscript | None:
+    """One session's transcript (a long one takes a good part of a second to read); runs
+    on a background thread with a connection of its own."""
+    conn = store_module.connect()
+    try:
+        return history.load_session(conn, session_id)
     finally:
         conn.close()
 
@@ -252,6 +265,7 @@ class RowsModel(QAbstractListModel):
 class HistoryWindow(QWidget):
     changed = Signal()
     rows_shown = Signal()  # the list shows the answer to the newest question
+    session_shown = Signal()  # the session chosen last is on screen (or could not be)
 
     def __init__(self, *, store: StoreWriter | None, parent: QWidget | None = None):
         super().__init__(parent, Qt.WindowType.Window)
@@ -281,6 +295,15 @@ class HistoryWindow(QWidget):
         self._lister = BackgroundCall(self, name="history-query")
         self._lister.progress.connect(self._show_first_page)
         self._lister.done.connect(self._show_rows)
+        self._opening = 0  # the newest session asked for; older answers are dropped
+        self._reader = BackgroundCall(self, name="history-open")
+        self._reader.done.connect(self._show_session)
+        self._drawing: tuple[int, history.SessionTranscript, int | None] | None = None
+        self._drawn = 0  # turns of `_drawing` on screen so far
+        self._draw_timer = QTimer(self)
+        self._draw_timer.setSingleShot(True)
+        self._draw_timer.setInterval(0)
+        self._draw_timer.timeout.connect(self._draw_part)
         # A session being recorded grows while the window is open: look again now and then.
         self._live = QTimer(self)
         self._live.setInterval(3000)
@@ -444,30 +467,66 @@ class HistoryWindow(QWidget):
         self.open_session(row.session_id, hit_ms=row.hit_ms)
 
     def open_session(self, session_id: int | None, *, hit_ms: int | None = None) -> None:
-        """Show a session; opened from a search hit, the hit's turn is shown and selected."""
+        """Show a session, read off the GUI thread (`session_shown` once it is on screen);
+        opened from a search hit, the hit's turn is shown and selected."""
         self.current_id = session_id
-        self.view.clear_transcript()
         self._hits_in_view = {}
-        doc = history.load_session(self._conn, session_id) if session_id is not None else None
+        self._opening += 1
+        opening = self._opening
+        self._set_buttons()
+        if session_id is None:
+            self._show_session((opening, None, None))
+        else:
+            self._reader.start(lambda: (opening, hit_ms, read_session(session_id)))
+
+    def _show_session(self, answer: tuple[int, int | None, history.SessionTranscript | None]
+                      | None) -> None:
+        if answer is not None and answer[0] != self._opening:
+            return  # another session was chosen meanwhile
+        self.view.clear_transcript()
+        self._draw_timer.stop()
+        doc = answer[2] if answer is not None else None
         if doc is None:
             self.current_id = None
             self.notes.hide()
-            self.header.setText("Choose a session on the left.")
-        else:
-            s = doc.summary
-            self.header.setText(
-                f"<b>{html.escape(s.display_title)}</b><br>{html.escape(describe_date(s.started_at))}"
-                f" · {format_timestamp(s.duration_ms)} · {html.escape(s.device)} · "
-                f"{html.escape(s.speech_model)}"
-            )
-            self.notes.setPlainText(doc.notes.text if doc.notes else "")
-            self.notes.setVisible(doc.notes is not None)
-            self.view.show_all(doc.turns, PartialChanged(doc.partial_text, doc.partial_start_ms))
-            self._hits_in_view = {t.start_ms: i for i, t in reversed(list(enumerate(doc.turns)))}
-            hit = self._hits_in_view.get(hit_ms)
-            if hit is not None:
-                self.view.show_turn(hit)
+            self.header.setText("Choose a session on the left." if answer is not None else
+                                "This session could not be read; details are in the log.")
+            self._set_buttons()
+            self.session_shown.emit()
+            return
+        s = doc.summary
+        self.header.setText(
+            f"<b>{html.escape(s.display_title)}</b><br>{html.escape(describe_date(s.started_at))}"
+            f" · {format_timestamp(s.duration_ms)} · {html.escape(s.device)} · "
+            f"{html.escape(s.speech_model)}"
+        )
+        self.notes.setPlainText(doc.notes.text if doc.notes else "")
+        self.notes.setVisible(doc.notes is not None)
         self._set_buttons()
+        self._drawing, self._drawn = (answer[0], doc, answer[1]), 0
+        self._draw_part()
+
+    def _draw_part(self) -> None:
+        """The next part of the session being opened; the hit is shown as soon as it is."""
+        if self._drawing is None or self._drawing[0] != self._opening:
+            return
+        opening, doc, hit_ms = self._drawing
+        first, turns = self._drawn, doc.turns[self._drawn:self._drawn + TURNS_PER_PART]
+        self._drawn += len(turns)
+        last = self._drawn >= len(doc.turns)
+        partial = PartialChanged(doc.partial_text, doc.partial_start_ms) if last else None
+        self.view.show_more(turns, first, partial)
+        for number, turn in enumerate(turns, first):
+            if hit_ms is not None and turn.start_ms == hit_ms:
+                self.view.show_turn(number)
+                self._drawing = opening, doc, None
+                break
+        if not last:
+            self._draw_timer.start()
+            return
+        self._drawing = None
+        self._hits_in_view = {t.start_ms: i for i, t in reversed(list(enumerate(doc.turns)))}
+        self.session_shown.emit()
 
     def _set_buttons(self) -> None:
         enabled = self.current_id is not None
@@ -530,14 +589,15 @@ class HistoryWindow(QWidget):
         picked = self.results.selectionModel().selectedIndexes()
         ids = list(dict.fromkeys(self.model.rows[i.row()].session_id for i in picked))
         ids = ids or ([self.current_id] if self.current_id is not None else [])
-        docs = [d for d in (history.load_session(self._conn, i) for i in ids) if d is not None]
-        if not docs:
+        found = history.summaries(self._conn, set(ids))
+        sessions = [found[i] for i in ids if i in found]
+        if not sessions:
             return
-        names = [export_name(d.summary.display_title, d.summary.started_at) for d in docs]
+        names = [export_name(s.display_title, s.started_at) for s in sessions]
         chosen = ask_export_path(self, names[0])
         if chosen is None:
             return
         path, fmt = chosen
-        for doc, name in zip(docs, names, strict=True):
-            target = path if doc is docs[0] else path.with_name(f"{name}.{fmt}")
-            self.exporter.export_session(doc.summary.id, target, fmt)
+        for session, name in zip(sessions, names, strict=True):
+            target = path if session is sessions[0] else path.with_name(f"{name}.{fmt}")
+            self.exporter.export_session(session.id, target, fmt)

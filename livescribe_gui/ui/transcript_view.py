@@ -129,9 +129,15 @@ class TranscriptView(QTextEdit):
         """Render a whole transcript afresh (after a display setting changed, or to open one):
         as one edit, so the document is laid out once, not once per turn."""
         self.clear_transcript()
+        self.show_more(turns, partial=partial)
+
+    def show_more(self, turns: list[FinalTurn], first: int = 0,
+                  partial: PartialChanged | None = None) -> None:
+        """Add final turns `first`… below those shown (and then the growing turn, if any) as
+        one edit."""
         whole = QTextCursor(self.document())
         whole.beginEditBlock()
-        self.apply([TurnAdded(i, t) for i, t in enumerate(turns)])
+        self.apply([TurnAdded(first + i, t) for i, t in enumerate(turns)])
         if partial is not None and partial.text:
             self.apply([partial])
         whole.endEditBlock()
