@@ -57,24 +57,45 @@ def rss_mb(pid: int) -> float:
     return pages * PAGE_SIZE / 1e6
 
 
+def thread_cpu_seconds(pid: int) -> dict[int, tuple[str, float]]:
+    """Each thread of a process: its OS name and its user + system CPU time so far."""
+    threads = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            name = (task / "comm").read_text().strip()
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # it ended meanwhile
+            continue
+        threads[int(task.name)] = name, (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return threads
+
+
 @dataclass(frozen=True)
 class Usage:
     cpu_percent: float  # of one core
     rss_mb: float  # at the end
     rss_peak_mb: float
+    by_thread: dict[str, float]  # % of one core, by OS thread name (threads of one name summed)
 
 
 def sample_usage(pid: int, seconds: float) -> Usage:
-    """CPU (% of one core) over `seconds` of a running process, and its RSS."""
+    """CPU (% of one core) over `seconds` of a running process, in all and by thread, and
+    its RSS."""
     start_cpu, start = cpu_seconds(pid), time.monotonic()
+    start_threads = thread_cpu_seconds(pid)
     peak = 0.0
     while time.monotonic() - start < seconds:
         peak = max(peak, rss_mb(pid))
         time.sleep(0.5)
     used = cpu_seconds(pid) - start_cpu
+    end_threads = thread_cpu_seconds(pid)
     elapsed = time.monotonic() - start
     end_rss = rss_mb(pid)
-    return Usage(100 * used / elapsed, end_rss, max(peak, end_rss))
+    by_thread: dict[str, float] = {}
+    for tid, (name, spent) in end_threads.items():
+        spent -= start_threads.get(tid, (name, 0.0))[1]
+        by_thread[name] = by_thread.get(name, 0.0) + 100 * spent / elapsed
+    return Usage(100 * used / elapsed, end_rss, max(peak, end_rss), by_thread)
 
 
 def machine_description() -> str:

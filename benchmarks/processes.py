@@ -16,10 +16,35 @@ from benchmarks.common import ROOT, Result, Usage, sample_usage
 from benchmarks.servers import client_process, standin
 from tests.audio_stack import PulseAudioServer
 
-APP = [sys.executable, "-m", "livescribe_gui", "--start", "--device", "Monitor of LiveScribe"]
+# Each through `benchmarks.named_threads`, so their threads' CPU can be told apart.
+NAMED = [sys.executable, "-m", "benchmarks.named_threads"]
+APP = [*NAMED, "livescribe_gui", "--start", "--device", "Monitor of LiveScribe"]
 CALL = [*APP, "--device", "Monitor of Them-Bench"]  # both sides of a call: two sessions
-QUICKSTART = [sys.executable, "-m", "benchmarks.quickstart"]
-BARE_CAPTURE = [sys.executable, "-m", "benchmarks.bare_capture"]
+QUICKSTART = [*NAMED, "benchmarks.quickstart"]
+BARE_CAPTURE = [*NAMED, "benchmarks.bare_capture"]
+
+
+# What each OS thread is (`benchmarks.named_threads` names the Python ones). PortAudio's
+# callback thread takes the name of the thread that opened the stream: in the app with
+# --start, the level preview's, whose stream the session takes over.
+THREAD_ROLES = {
+    "main": "main thread (the app: GUI; the others: their read loop)",
+    "level-preview": "PortAudio callback (capture)",
+    "transcription-w": "transcription worker (ledger, level, pacing, send)",
+    "threaded-ml": "libpulse (sound server I/O)",
+    "_write_message": "SDK writer (WebSocket send)",
+    "_read_message": "SDK reader (messages in)",
+    "recv_events": "websockets receiver",
+    "transcript-stor": "store writer (SQLite)",
+}
+
+
+def by_thread(usage: Usage, who: str) -> list[Result]:
+    """A row per thread that used at least 0.05 % of a core, busiest first."""
+    busy = sorted(((cpu, name) for name, cpu in usage.by_thread.items() if cpu >= 0.05),
+                  reverse=True)
+    return [Result("CPU by thread", f"{who}: {THREAD_ROLES.get(name, name)}", cpu, "%")
+            for cpu, name in busy]
 
 
 def _usage(command: list[str], seconds: float, home: Path) -> Usage:
@@ -60,6 +85,9 @@ def light_while_listening(seconds: float, pulse: PulseAudioServer) -> list[Resul
                call.cpu_percent <= 2 * app.cpu_percent),
         Result("Both sides of a call", "RSS at the end", call.rss_mb, "MB", app.rss_mb,
                "one input"),
+        *by_thread(app, "app"),
+        *by_thread(quick, "quickstart"),
+        *by_thread(floor, "bare capture"),
     ]
 
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import threading
+
 import numpy as np
 import pytest
 
 from benchmarks.audio_to_wire import RATE, added_over_floor, heard_at, onsets
-from benchmarks.common import percentile
+from benchmarks.common import ROOT, percentile, thread_cpu_seconds
 
 
 def clicks_at(seconds: list[float], total: float) -> bytes:
@@ -37,3 +42,25 @@ def test_added_latency_pairs_each_click_with_the_floor():
 def test_percentile_interpolates():
     assert percentile([1, 2, 3, 4], 50) == 2.5
     assert percentile(list(range(101)), 99) == 99
+
+
+def test_threads_run_under_named_threads_can_be_told_apart_by_the_os(tmp_path):
+    """`benchmarks.named_threads` gives Python's thread names to the OS threads, so the CPU
+    benchmark can sample each thread's use from /proc."""
+    (tmp_path / "two_threads.py").write_text(
+        "import threading\n"
+        "def comm():\n"
+        "    return open(f'/proc/self/task/{threading.get_native_id()}/comm').read().strip()\n"
+        "def _read_message():\n"
+        "    print(comm())\n"
+        "for t in (threading.Thread(target=_read_message),\n"
+        "          threading.Thread(target=_read_message, name='store-writer')):\n"
+        "    t.start(); t.join()\n"
+        "print(comm())\n")
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.named_threads", "two_threads"], cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}"},
+        capture_output=True, text=True, timeout=60, check=True).stdout
+    assert out.split() == ["_read_message", "store-writer", "main"]
+    threads = thread_cpu_seconds(os.getpid())
+    assert threads[threading.get_native_id()][1] > 0, "this thread's own CPU time"
