@@ -12,7 +12,7 @@ from livescribe_gui.transcript.model import (
     TurnReplaced,
     format_timestamp,
 )
-from livescribe_gui.transcript.packed_words import PackedWords
+from livescribe_gui.transcript.packed_words import PackedWords, word_records
 
 
 def turn(order: int, text: str, *, end: bool = False, formatted: bool = False,
@@ -124,6 +124,8 @@ def test_a_settled_turn_keeps_every_word_timing_exactly_while_packed():
     assert settled.words == words and words == settled.words
     assert len(settled.words) == 3 and settled.words[-1] == words[-1]
     assert settled.words[:2] == words[:2]
+    as_tuples = [dataclasses.astuple(w) for w in words]
+    assert list(word_records(settled.words)) == as_tuples == list(word_records(words))
     assert dataclasses.replace(settled, translation="x").words == words
     assert PackedWords(words[:1]) != PackedWords(words[1:2])
     no_words = TurnUpdate(1, "Hm.", True, True)

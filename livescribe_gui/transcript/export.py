@@ -17,6 +17,7 @@ import srt
 
 from livescribe_gui.transcript.history import SessionTranscript
 from livescribe_gui.transcript.model import FinalTurn, format_timestamp, said, turn_label
+from livescribe_gui.transcript.packed_words import word_records
 
 MAX_LINE_CHARS = 42
 MAX_LINES = 2
@@ -90,9 +91,10 @@ def _timed_tokens(turn: FinalTurn) -> list[tuple[str, int, int]]:
     """The turn's words with times; the formatted spelling when it lines up word for word."""
     tokens = turn.text.split()
     if turn.words:
-        if len(tokens) == len(turn.words):
-            return [(tok, w.start_ms, w.end_ms) for tok, w in zip(tokens, turn.words, strict=True)]
-        return [(w.text, w.start_ms, w.end_ms) for w in turn.words]
+        words = list(word_records(turn.words))
+        if len(tokens) == len(words):
+            return [(tok, w[1], w[2]) for tok, w in zip(tokens, words, strict=True)]
+        return [w[:3] for w in words]
     if not tokens:
         return []
     span = max(1, turn.end_ms - turn.start_ms) / len(tokens)
@@ -213,8 +215,9 @@ def to_json(doc: SessionTranscript) -> str:
          "speaker_name": turn_label(t, doc.speaker_names) or None,
          "source": t.source or None, "echo": t.echo,
          "language": t.language, "translation": t.translation, "formatted": t.formatted,
-         "words": [{"text": w.text, "start_ms": w.start_ms, "end_ms": w.end_ms,
-                    "confidence": w.confidence, "speaker": w.speaker} for w in t.words]},
+         "words": [{"text": text, "start_ms": start, "end_ms": end, "confidence": confidence,
+                    "speaker": speaker}
+                   for text, start, end, confidence, _final, speaker in word_records(t.words)]},
         ensure_ascii=False) for t in doc.turns]
     body = ",\n    ".join(turns)
     return f'{head[:-2]},\n  "turns": [' + (f"\n    {body}\n  " if turns else "") + "]\n}\n"

@@ -14,7 +14,7 @@ import queue
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -23,6 +23,7 @@ from pathlib import Path
 from livescribe_gui import paths
 from livescribe_gui.streaming.events import SpeakersRevised, Translation, WordTiming
 from livescribe_gui.transcript.model import FinalTurn
+from livescribe_gui.transcript.packed_words import word_records
 
 log = logging.getLogger(__name__)
 
@@ -247,12 +248,12 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def words_json(words: tuple[WordTiming, ...]) -> str:
+def words_json(words: Sequence[WordTiming]) -> str:
     return json.dumps(
         [
-            {"text": w.text, "start": w.start_ms, "end": w.end_ms, "confidence": w.confidence,
-             **({"speaker": w.speaker} if w.speaker else {})}
-            for w in words
+            {"text": text, "start": start, "end": end, "confidence": confidence,
+             **({"speaker": speaker} if speaker else {})}
+            for text, start, end, confidence, _final, speaker in word_records(words)
         ],
         separators=(",", ":"),
     )
