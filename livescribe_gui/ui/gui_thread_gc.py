@@ -9,9 +9,9 @@ the benchmarks). Here automatic collection is off and a GUI-thread timer collect
 same thresholds, so cycles are freed where their Qt objects live, and collection pauses
 stay off the audio path.
 
-`freeze_startup()` moves what start-up created (Qt's and the SDK's modules, hundreds of
-thousands of objects that live as long as the app) out of the collector's sight, so a
-full collection only walks what the session made.
+`freeze_startup()` moves what start-up created (Qt's and the SDK's modules: some 75,000
+objects that live as long as the app, 53 ms for a full collection to walk) out of the
+collector's sight, so a full collection only walks what the sessions made.
 """
 
 from __future__ import annotations
