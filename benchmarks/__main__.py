@@ -50,13 +50,24 @@ def main() -> int:
     pulse.start()  # before sounddevice is imported: PortAudio sees servers running then
     started = time.monotonic()
     try:
-        from benchmarks import audio_to_wire, history_scale, in_app, processes, store_export
+        from benchmarks import (
+            audio_to_wire,
+            fresh_process,
+            history_scale,
+            in_app,
+            processes,
+            store_export,
+        )
 
         results: list[Result] = []
         with tempfile.TemporaryDirectory() as tmp:
             steps = [
                 ("audio to wire", lambda: audio_to_wire.run(90 if args.full else 15)),
                 ("in the app", lambda: in_app.measure_app(Path(tmp), full=args.full)),
+                *((f"{name.replace('_', ' ')} in a fresh process",
+                   lambda name=name: fresh_process.run(name, 1.0 if args.full else 0.1,
+                                                      Path(tmp) / name))
+                  for name in fresh_process.BENCHMARKS),
                 ("CPU and memory", lambda: processes.light_while_listening(
                     300 if args.full else 15, pulse)),
                 ("store and export", store_export.run),
