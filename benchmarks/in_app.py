@@ -321,6 +321,9 @@ def _simulated_day(app: QApplication, home: Path, finals: int, marks: int,
                                timings[:12])
             window._on_turn(final)
             store.save_final(recording, window.transcript.turns[-1])
+            # Between turns the event loop runs, as in the app: repaints, queued signals,
+            # and the GUI thread's garbage collection when it is due (not timed).
+            app.processEvents()
             if (turn + 1) % max(1, finals // marks) == 0:
                 app.processEvents()
                 gc.collect()
