@@ -138,6 +138,11 @@ def list_rows(query: str, first_page: Callable[[list[Row]], None] | None = None)
         conn.close()
 
 
+# What History is drawing: which opening, the session, its turns' numbers by start ms (where
+# its search hits are), and the number of the hit to show.
+_Drawing = tuple[int, history.SessionTranscript, dict[int, int], int | None]
+
+
 def read_session(session_id: int) -> history.SessionTranscript | None:
     """One session's transcript (a long one takes a good part of a second to read); runs
     on a background thread with a connection of its own."""
@@ -298,7 +303,7 @@ class HistoryWindow(QWidget):
         self._opening = 0  # the newest session asked for; older answers are dropped
         self._reader = BackgroundCall(self, name="history-open")
         self._reader.done.connect(self._show_session)
-        self._drawing: tuple[int, history.SessionTranscript, int | None] | None = None
+        self._drawing: _Drawing | None = None
         self._drawn = 0  # turns of `_drawing` on screen so far
         self._draw_timer = QTimer(self)
         self._draw_timer.setSingleShot(True)
@@ -503,29 +508,27 @@ class HistoryWindow(QWidget):
         self.notes.setPlainText(doc.notes.text if doc.notes else "")
         self.notes.setVisible(doc.notes is not None)
         self._set_buttons()
-        self._drawing, self._drawn = (answer[0], doc, answer[1]), 0
+        turn_at = {t.start_ms: i for i, t in reversed(list(enumerate(doc.turns)))}
+        self._drawing, self._drawn = (answer[0], doc, turn_at, turn_at.get(answer[1])), 0
         self._draw_part()
 
     def _draw_part(self) -> None:
         """The next part of the session being opened; the hit is shown as soon as it is."""
         if self._drawing is None or self._drawing[0] != self._opening:
             return
-        opening, doc, hit_ms = self._drawing
+        _opening, doc, turn_at, hit = self._drawing
         first, turns = self._drawn, doc.turns[self._drawn:self._drawn + TURNS_PER_PART]
         self._drawn += len(turns)
         last = self._drawn >= len(doc.turns)
         partial = PartialChanged(doc.partial_text, doc.partial_start_ms) if last else None
         self.view.show_more(turns, first, partial)
-        for number, turn in enumerate(turns, first):
-            if hit_ms is not None and turn.start_ms == hit_ms:
-                self.view.show_turn(number)
-                self._drawing = opening, doc, None
-                break
+        if hit is not None and first <= hit < self._drawn:
+            self.view.show_turn(hit)
         if not last:
             self._draw_timer.start()
             return
         self._drawing = None
-        self._hits_in_view = {t.start_ms: i for i, t in reversed(list(enumerate(doc.turns)))}
+        self._hits_in_view = turn_at
         self.session_shown.emit()
 
     def _set_buttons(self) -> None:
