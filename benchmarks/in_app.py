@@ -325,7 +325,6 @@ def _simulated_day(app: QApplication, home: Path, finals: int, marks: int,
             # and the GUI thread's garbage collection when it is due (not timed).
             app.processEvents()
             if (turn + 1) % max(1, finals // marks) == 0:
-                app.processEvents()
                 gc.collect()
                 rss.append(rss_mb(os.getpid()))
                 costs.append(spent * 1000 / updates)

@@ -15,7 +15,7 @@ import sys
 import threading
 
 PR_SET_NAME = 15
-_libc = ctypes.CDLL(None, use_errno=True)
+_libc = ctypes.CDLL(None)
 
 
 def _name_this_thread(name: str) -> None:
