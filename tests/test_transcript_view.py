@@ -3,12 +3,15 @@ when the reader is at the bottom, and updates that touch only the end of a long 
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QFont, QTextFormat, QTextLayout
 
-from livescribe_gui.transcript.model import Transcript
+from livescribe_gui.transcript.model import PartialChanged, Transcript
+from livescribe_gui.ui.text_shaping import needs_shaping
 from livescribe_gui.ui.transcript_view import TranscriptView
 from tests.test_transcript_model import turn
 
@@ -216,3 +219,70 @@ def test_wrapped_lines_start_under_the_words_not_under_the_time_stamp(view, star
     view.show_timestamps = False
     view.show_all(t.turns)
     assert view.document().firstBlock().layout().lineAt(1).x() == 0, "no stamp, no indent"
+
+
+
+ARABIC = "سلام"  # its letters join: shaped, it is three glyphs (one a ligature), not four
+
+
+def _glyphs(text: str, font: QFont) -> list[int]:
+    layout = QTextLayout(text, font)
+    layout.beginLayout()
+    layout.createLine()
+    layout.endLayout()
+    return [g for run in layout.lineAt(0).glyphRuns() for g in run.glyphIndexes()]
+
+
+def _shown_glyphs(view: TranscriptView, block_number: int) -> list[int]:
+    layout = view.document().findBlockByNumber(block_number).layout()
+    return [g for n in range(layout.lineCount())
+            for run in layout.lineAt(n).glyphRuns() for g in run.glyphIndexes()]
+
+
+def test_scripts_that_need_shaping_are_still_shaped(view, qtbot):
+    """The view leaves unshaped only text that reads the same without (its memory over a
+    long day depends on it): Arabic letters still join, in a final turn, a growing one and a
+    translation."""
+    reference = QFont(view.font())
+    reference.setStyleStrategy(QFont.StyleStrategy.PreferDefault)
+    joined = _glyphs(ARABIC, reference)
+    isolated = [g for letter in ARABIC for g in _glyphs(letter, reference)]
+    assert joined != isolated, "the test font shapes Arabic"
+
+    def shows_joined(block: int) -> bool:
+        glyphs = _shown_glyphs(view, block)
+        return any(glyphs[i:i + len(joined)] == joined for i in range(len(glyphs)))
+
+    t = Transcript()
+    feed(view, t, turn(0, f"{ARABIC} and English", end=True))
+    feed(view, t, turn(1, f"English, then {ARABIC}", start=4000))
+    view.translation_display = "both"
+    t.turns[0] = dataclasses.replace(t.turns[0], translation=ARABIC)
+    feed(view, t, turn(1, f"English, then {ARABIC}", end=True, start=4000))
+    view.show_all(t.turns, PartialChanged("growing", 9000))
+    view.apply([PartialChanged(f"growing {ARABIC}", 9000)])  # rewritten where it changed
+    qtbot.waitUntil(lambda: view.document().blockCount() == 3)
+    assert shows_joined(0), "a final turn, and its translation"
+    assert shows_joined(1), "a final turn"
+    # The growing turn is in italics, which this machine's fonts have no Arabic for (Qt
+    # draws empty boxes, with or without shaping): what it asks for is checked instead.
+    growing = view.document().findBlockByNumber(2)
+    ranges = growing.textFormats()
+    arabic = next(r.format for r in ranges
+                  if ARABIC in growing.text()[r.start:r.start + r.length])
+    assert arabic.hasProperty(QTextFormat.Property.FontStyleStrategy)
+    assert arabic.fontStyleStrategy() == QFont.StyleStrategy.PreferDefault
+
+
+@pytest.mark.parametrize(("text", "shaped"), [
+    ("Plain English, with “quotes” — and 3 €.", False),
+    ("Ελληνικά, русский, Tiếng Việt", False),
+    ("日本語のテキスト、한국어", False),
+    ("مرحبا", True),  # Arabic letters join
+    ("नमस्ते", True),  # Devanagari conjuncts
+    ("สวัสดี", True),  # Thai marks stack
+    ("cafe\u0301", True),  # a combining accent is placed by shaping
+    ("👩\u200d💻", True),  # an emoji sequence becomes one glyph
+])
+def test_what_is_laid_out_without_shaping(text, shaped):
+    assert needs_shaping(text) is shaped

@@ -40,6 +40,7 @@ from livescribe_gui.transcript.model import (
     turn_label,
 )
 from livescribe_gui.ui.accessibility import MIN_CONTRAST, contrast, muted
+from livescribe_gui.ui.text_shaping import shaped_where_needed
 
 # Speaker colours, each at least 4.5:1 on a light (white) and on a dark (#1b1b1b) background.
 LIGHT_SPEAKERS = ("#1d4fa3", "#a1321a", "#176b35", "#6d3591", "#7a4e00", "#006a72")
@@ -122,6 +123,8 @@ class TranscriptView(QTextEdit):
         self._points = points
         font = self.font()
         font.setPointSizeF(points or self._system_point_size)
+        # Shaping only for the text that needs it (`text_shaping`).
+        font.setStyleStrategy(QFont.StyleStrategy.PreferNoShaping)
         self.setFont(font)
         self._make_formats()
 
@@ -160,7 +163,8 @@ class TranscriptView(QTextEdit):
         self.time_format = QTextCharFormat()
         self.time_format.setForeground(quiet)
         self.time_format.setFontPointSize(stamp_font.pointSizeF())
-        self.time_format.setFontStyleHint(QFont.StyleHint.Monospace)
+        self.time_format.setFontStyleHint(QFont.StyleHint.Monospace,
+                                          QFont.StyleStrategy.PreferNoShaping)
         self.speaker_format = QTextCharFormat(self.final_format)
         self.speaker_format.setFontWeight(QFont.Weight.DemiBold)
         self.translation_format = QTextCharFormat()
@@ -320,7 +324,7 @@ class TranscriptView(QTextEdit):
             cursor.movePosition(QTextCursor.MoveOperation.End)
             cursor.setPosition(cursor.position() - _utf16_length(shown[same:]),
                                QTextCursor.MoveMode.KeepAnchor)
-            cursor.insertText(change.text[same:], self.partial_format)
+            self._insert(cursor, change.text[same:], self.partial_format)
             self._partial = (change.start_ms, change.text)
             return
         self._partial = (change.start_ms, change.text)
@@ -330,7 +334,7 @@ class TranscriptView(QTextEdit):
             cursor = self._select_block(number)
             cursor.beginEditBlock()
             self._begin_line(cursor, change.start_ms)
-            cursor.insertText(change.text, self.partial_format)
+            self._insert(cursor, change.text, self.partial_format)
             cursor.endEditBlock()
         elif self._has_partial:
             self._has_partial = False
@@ -378,14 +382,18 @@ class TranscriptView(QTextEdit):
             cursor.insertText(f"{turn.language} ", self.time_format)
         label = turn_label(turn, self.speaker_names)
         if label and label != self._label_before(number):
-            cursor.insertText(f"{label}: ", self._label_format(label))
+            self._insert(cursor, f"{label}: ", self._label_format(label))
         if turn.translation and self.translation_display == "only":
-            cursor.insertText(turn.translation, self.final_format)
+            self._insert(cursor, turn.translation, self.final_format)
         else:
-            cursor.insertText(turn.text, self.final_format)
+            self._insert(cursor, turn.text, self.final_format)
             if turn.translation:  # under the original, in the same block
-                cursor.insertText("\u2028" + turn.translation, self.translation_format)
+                self._insert(cursor, "\u2028" + turn.translation, self.translation_format)
         cursor.endEditBlock()
+
+    @staticmethod
+    def _insert(cursor: QTextCursor, text: str, form: QTextCharFormat) -> None:
+        cursor.insertText(text, shaped_where_needed(form, text))
 
     def _begin_line(self, cursor: QTextCursor, start_ms: int) -> None:
         """A turn's time stamp, with a hanging indent: lines that wrap start under the words,
