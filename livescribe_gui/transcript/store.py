@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 8
 PARTIAL_SAVE_INTERVAL = 1.0
+WRITER_CACHE_KIB = 256
 
 # Keep turns_fts in step with turns (created in 3 -> 4, again when the index is rebuilt).
 _TURNS_FTS_TRIGGERS = """
@@ -452,6 +453,10 @@ class StoreWriter:
 
     def _run(self) -> None:
         conn = connect(self._path)
+        # The writer mostly appends, touching the right edges of a few B-trees; with
+        # SQLite's default 2 MB page cache, a session's first hours filled it with pages
+        # it never read again.
+        conn.execute(f"PRAGMA cache_size=-{WRITER_CACHE_KIB}")
         last_partials = 0.0
         while True:
             try:
