@@ -47,7 +47,6 @@ class SessionListener(Protocol):
     def on_service_warning(self, code: int, text: str) -> None: ...
     def on_speakers_revised(self, session: ServerSession, event: SpeakerRevisionEvent) -> None: ...
     def on_translation(self, session: ServerSession, event: LLMGatewayResponseEvent) -> None: ...
-    def on_changed(self) -> None: ...
 
 
 class ServerSession:
@@ -90,7 +89,6 @@ class ServerSession:
     # SDK handlers (the SDK's read thread, or the connecting thread for handshake errors)
     def _handle_begin(self, _client: StreamingClient, event: BeginEvent) -> None:
         self.began = event
-        self._listener.on_changed()
 
     def _handle_turn(self, _client: StreamingClient, event: TurnEvent) -> None:
         self._listener.on_turn(self, event)
@@ -127,14 +125,12 @@ class ServerSession:
 
     def _handle_termination(self, _client: StreamingClient, event: TerminationEvent) -> None:
         self.termination = event
-        self._listener.on_changed()
 
     def _handle_error(self, _client: StreamingClient, error: StreamingError) -> None:
         log.warning("segment %d: streaming error (code %s): %s",
                     self.segment, getattr(error, "code", None), error)
         if self.error is None:
             self.error = error
-        self._listener.on_changed()
 
     def connect(self) -> None:
         """Blocks for the handshake; failures arrive through `error`."""

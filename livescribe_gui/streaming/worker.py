@@ -135,7 +135,6 @@ class TranscriptionWorker(QObject):
         self._begin_timeout = begin_timeout
         self._terminate_timeout = terminate_timeout
         self._stop = threading.Event()
-        self._wake = threading.Event()
         self._ledger = AudioLedger()
         self._recording_id: int | None = config.recording_id
         self._closing: list[ServerSession] = []
@@ -156,7 +155,6 @@ class TranscriptionWorker(QObject):
     def request_stop(self) -> None:
         """Thread-safe: the transcription ends with Terminate as soon as the worker sees this."""
         self._stop.set()
-        self._wake.set()
 
     @Slot()
     def run(self) -> None:
@@ -437,9 +435,6 @@ class TranscriptionWorker(QObject):
             self.auto_stop_warning.emit(seconds_left)
 
     # -- what the server sessions report (SessionListener, on the SDK's read threads) ---------
-    def on_changed(self) -> None:
-        self._wake.set()
-
     def on_heard_without_speech(self, start_ms: int, end_ms: int) -> None:
         self._ledger.heard_without_speech(start_ms, end_ms)
 
