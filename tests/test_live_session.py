@@ -215,3 +215,33 @@ def test_a_word_spoken_as_start_is_pressed_reaches_the_server_whole(
     word = tone_segment(bytes(session.audio))
     assert len(word) / 16000 == pytest.approx(0.25, rel=0.05), "the whole word"
     assert dominant_frequency(word, 16000) == pytest.approx(440.0, rel=0.01)
+
+
+@pytest.mark.script()
+def test_the_meter_shows_every_short_sound(qtbot, window, standin, pulse, tmp_path):
+    """The meter is updated ten times a second with the loudest audio since its last update:
+    a 30 ms sound between two updates still shows."""
+    import subprocess
+
+    import numpy as np
+
+    from tests.audio_stack import TEST_SINK, write_wav
+
+    rate, sounds = 48_000, 6
+    signal = np.zeros(int(rate * (0.5 + sounds * 0.6)))
+    click = 0.5 * np.sin(2 * np.pi * 440 * np.arange(int(rate * 0.03)) / rate)
+    for n in range(sounds):
+        at = int(rate * (0.3 + n * 0.6))
+        signal[at:at + click.size] = click
+    wav = write_wav(tmp_path / "clicks.wav", signal)
+    levels: list[float] = []
+    start_and_wait_listening(qtbot, window)
+    window.controller.level_measured.connect(lambda _source, db: levels.append(db))
+    qtbot.waitUntil(lambda: len(levels) >= 3, timeout=5000)  # the meter is being fed
+    subprocess.run(["paplay", f"--device={TEST_SINK}", str(wav)], check=True, timeout=30)
+    reports = len(levels)
+    qtbot.waitUntil(lambda: len(levels) >= reports + 5, timeout=5000)  # the last one is in
+    stop_and_wait(qtbot, window)
+    loud = [db > -30 for db in levels]
+    shown = sum(1 for before, now in zip([False, *loud], loud, strict=False) if now and not before)
+    assert shown == sounds

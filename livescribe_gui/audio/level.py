@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 
 SILENCE_DBFS = -65.0
+DIGITAL_SILENCE_DBFS = -100.0  # all zeros (a level has no lower end)
 
 
 def level_dbfs(chunk: bytes) -> float:
@@ -15,9 +16,9 @@ def level_dbfs(chunk: bytes) -> float:
     a chunk): audio the sound server already delivers as 16 kHz int16 never needs NumPy."""
     samples = memoryview(chunk).cast("h")
     if not samples:
-        return -100.0
+        return DIGITAL_SILENCE_DBFS
     rms = math.sqrt(sum(map(operator.mul, samples, samples)) / len(samples)) / 32768.0
-    return max(-100.0, 20.0 * math.log10(rms)) if rms > 0 else -100.0
+    return max(DIGITAL_SILENCE_DBFS, 20.0 * math.log10(rms)) if rms > 0 else DIGITAL_SILENCE_DBFS
 
 
 class SilenceTracker:
