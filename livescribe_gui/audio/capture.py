@@ -22,6 +22,7 @@ from livescribe_gui.audio.session_format import CHUNK_BYTES, CHUNK_MS, SESSION_R
 
 # A device that delivers nothing for this long is treated as gone.
 SILENT_DEVICE_SECONDS = 5.0
+BLOCKS_PER_CHUNK = 2
 
 
 # PortAudio may only be re-initialised (to find new devices) while no stream is open.
@@ -121,8 +122,7 @@ class AudioCapture:
         self.format = choose_format(device)
         self._queue: queue.SimpleQueue[bytes] = queue.SimpleQueue()
         # Blocks are gathered on the callback thread and handed over when they complete a
-        # 50 ms chunk: the worker wakes 20 times a second, whatever block size the host API
-        # prefers, and no later than the chunk is whole.
+        # 50 ms chunk: the worker wakes 20 times a second, and no later than the chunk is whole.
         self._gathered: list[bytes] = []
         self._frames_seen = 0
         self._chunk_frames = self.format.rate * CHUNK_MS // 1000
@@ -134,16 +134,18 @@ class AudioCapture:
         global _open_streams
         try:
             with portaudio_lock, opening:
-                # Raw buffers: the callback runs ~100 times a second, and skipping the NumPy
-                # wrapping there halves its cost; the worker makes arrays 20 times a second.
+                # Raw buffers: skipping the NumPy wrapping in the callback halves its cost.
                 self._stream = sd.RawInputStream(
                     device=device.index,
                     samplerate=self.format.rate,
                     channels=self.format.channels,
                     dtype=self.format.dtype,
-                    # Whatever block size the host API likes best: a fixed 50 ms block made
-                    # PortAudio buffer a whole extra block (+50 ms before the first byte).
-                    blocksize=0,
+                    # Half a chunk (25 ms): listening cost 2.8 % of a core, against 4.1 % with
+                    # the ~10 ms blocks PortAudio picks itself (fewer wake-ups here and in the
+                    # sound server), for a chunk reaching the socket ~7 ms later at the median
+                    # (a block arrives whole); whole-chunk blocks were later still (+21 ms).
+                    # Measured in benchmarks/METHODS.md.
+                    blocksize=self._chunk_frames // BLOCKS_PER_CHUNK,
                     callback=self._on_audio,
                     extra_settings=_extra_settings(device),
                 )
