@@ -142,7 +142,7 @@ class AudioCapture:
                     dtype=self.format.dtype,
                     # Half a chunk (25 ms): listening cost 2.8 % of a core, against 4.1 % with
                     # the ~10 ms blocks PortAudio picks itself (fewer wake-ups here and in the
-                    # sound server), for a chunk reaching the socket ~7 ms later at the median
+                    # sound server), for a chunk reaching the socket ~10 ms later at the median
                     # (a block arrives whole); whole-chunk blocks were later still (+21 ms).
                     # Measured in benchmarks/METHODS.md.
                     blocksize=self._chunk_frames // BLOCKS_PER_CHUNK,
