@@ -1,4 +1,4 @@
-"""Which transcript text is laid out without HarfBuzz shaping.
+"""Which transcript text is laid out without HarfBuzz shaping, and which is never slanted.
 
 Qt keeps what shaping allocated in a laid-out block for as long as the block lives: about 45
 bytes a character (5,000 lines of 130 characters: 35 MB shaped, 3 MB not), and a transcript
@@ -6,6 +6,11 @@ grows all day. Latin, Greek, Cyrillic, CJK, kana and Hangul syllables are drawn 
 own glyphs one by one and read the same unshaped; Arabic (its letters join), Hebrew points, the
 Indic scripts, Thai, emoji sequences and combining marks need shaping to be legible, and get
 it: the view asks for shaping wherever a piece of text holds any of those.
+
+Those scripts are not written in italics either, and the italic face of a common desktop font
+may not have them at all (DejaVu Sans Oblique has no Arabic: Qt drew empty boxes for an
+italic growing turn or translation in Arabic). Such text is set upright; the view's quieter
+colour still tells it apart.
 """
 
 from __future__ import annotations
@@ -34,11 +39,12 @@ def needs_shaping(text: str) -> bool:
     return _NO_SHAPING_NEEDED.fullmatch(text) is None
 
 
-def shaped_where_needed(form: QTextCharFormat, text: str) -> QTextCharFormat:
+def format_for_script(form: QTextCharFormat, text: str) -> QTextCharFormat:
     """`form` for `text`: as it is (the view's font shapes nothing it need not), or a copy
-    that asks for shaping."""
+    that asks for shaping and is upright."""
     if not needs_shaping(text):
         return form
     shaped = QTextCharFormat(form)
     shaped.setFontStyleStrategy(QFont.StyleStrategy.PreferDefault)
+    shaped.setFontItalic(False)
     return shaped

@@ -40,7 +40,7 @@ from livescribe_gui.transcript.model import (
     turn_label,
 )
 from livescribe_gui.ui.accessibility import MIN_CONTRAST, contrast, muted
-from livescribe_gui.ui.text_shaping import shaped_where_needed
+from livescribe_gui.ui.text_shaping import format_for_script
 
 # Speaker colours, each at least 4.5:1 on a light (white) and on a dark (#1b1b1b) background.
 LIGHT_SPEAKERS = ("#1d4fa3", "#a1321a", "#176b35", "#6d3591", "#7a4e00", "#006a72")
@@ -393,7 +393,7 @@ class TranscriptView(QTextEdit):
 
     @staticmethod
     def _insert(cursor: QTextCursor, text: str, form: QTextCharFormat) -> None:
-        cursor.insertText(text, shaped_where_needed(form, text))
+        cursor.insertText(text, format_for_script(form, text))
 
     def _begin_line(self, cursor: QTextCursor, start_ms: int) -> None:
         """A turn's time stamp, with a hanging indent: lines that wrap start under the words,
