@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QFont, QGuiApplication
 
 from livescribe_gui.transcript.model import Transcript
 from livescribe_gui.ui.caption_lines import CaptionLines, wrap
-from livescribe_gui.ui.captions_window import PRESETS, CaptionStyle, CaptionsWindow, caption_style
+from livescribe_gui.ui.captions_window import (
+    PRESETS,
+    CaptionStyle,
+    CaptionsWindow,
+    caption_font,
+    caption_style,
+)
 from tests.standin_server import Fault, StandInServer, formatted
 from tests.test_live_session import start_and_wait_listening, stop_and_wait
 from tests.test_transcript_model import turn
@@ -189,3 +195,12 @@ def test_in_a_call_each_line_says_whose_side_and_an_echo_never_shows():
     lines.apply(t.apply(said("You", 1, "Sounds good.", 4000)))
     assert [line.text for line in lines.visible(5)] == [
         "Them: We ship on Monday.", "You: Sounds good."]
+
+
+def test_the_live_line_is_in_italics_unless_its_script_never_is():
+    """Arabic is not written in italics, and a common desktop font's italic face has none
+    (empty boxes were drawn): a live line in Arabic is upright."""
+    base = QFont()
+    assert caption_font(base, "and then we will", live=True).italic()
+    assert not caption_font(base, "and then we will", live=False).italic()
+    assert not caption_font(base, "ثم سننظر في", live=True).italic()

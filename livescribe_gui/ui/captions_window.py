@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QMenu, QWidget
 from livescribe_gui.transcript.model import Change
 from livescribe_gui.ui.caption_lines import CaptionLines
 from livescribe_gui.ui.screen_fit import clamp_to_screens, resize_within_screen
+from livescribe_gui.ui.text_shaping import needs_shaping
 
 EDGE = 8  # px from the border where a drag resizes instead of moving
 PADDING = 14
@@ -64,6 +65,13 @@ def caption_style(saved: dict) -> CaptionStyle:
     return replace(style, lines=min(10, max(1, style.lines)),
                    font_size=min(96, max(12, style.font_size)),
                    opacity=min(1.0, max(0.0, style.opacity)))
+
+
+def caption_font(base: QFont, text: str, *, live: bool) -> QFont:
+    """The live line is in italics, unless its script is never slanted (`text_shaping`)."""
+    font = QFont(base)
+    font.setItalic(live and not needs_shaping(text))
+    return font
 
 
 class CaptionsWindow(QWidget):
@@ -178,9 +186,8 @@ class CaptionsWindow(QWidget):
             color = QColor(self.style_.text_color)
             if line.live:
                 color.setAlphaF(0.8)
-            font = QFont(self._font)
-            font.setItalic(line.live)
-            self._draw_text(painter, QPointF(PADDING, y), line.text, font, color)
+            self._draw_text(painter, QPointF(PADDING, y), line.text,
+                            caption_font(self._font, line.text, live=line.live), color)
             y += metrics.lineSpacing()
         if self.back:
             painter.setPen(QColor(self.style_.text_color))
