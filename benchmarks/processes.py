@@ -116,7 +116,14 @@ def _log_time(log: Path, message: str, timeout: float) -> float:
 
 
 def start_up(display: str, runs: int) -> list[Result]:
-    """Process start to the main window shown, on a real X server (Xvfb)."""
+    """Process start to the main window shown, on a real X server (Xvfb).
+
+    The app's modules are byte-compiled first, as an installed copy or the bundle has them
+    (and as a source checkout has them after its first launch): with PYTHONDONTWRITEBYTECODE
+    set, as on this machine, every launch would otherwise compile ~60 modules from source.
+    """
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "livescribe_gui"], cwd=ROOT,
+                   check=True)
     ours, minimal = [], []
     env = dict(os.environ, QT_QPA_PLATFORM="xcb", DISPLAY=display)
     for _ in range(runs):

@@ -11,9 +11,7 @@ import logging
 import os
 import stat
 from pathlib import Path
-
-import keyring
-import keyring.errors
+from types import ModuleType
 
 from livescribe_gui import paths
 
@@ -31,8 +29,17 @@ def key_file() -> Path:
     return paths.config_dir() / "api-key"
 
 
+def _keyring() -> ModuleType:
+    """keyring, imported where first used: with its backends it costs ~40 ms, and at start
+    the key is read on a background thread after the window is shown."""
+    import keyring
+    import keyring.errors
+
+    return keyring
+
+
 def keyring_available() -> bool:
-    backend = keyring.get_keyring()
+    backend = _keyring().get_keyring()
     return not type(backend).__module__.startswith(_INSECURE)
 
 
@@ -51,6 +58,7 @@ class ApiKeyStore:
     def load(self) -> None:
         """Read a saved key (keyring first, then the opt-in file). Call off the GUI thread."""
         if keyring_available():
+            keyring = _keyring()
             try:
                 saved = keyring.get_password(SERVICE, ACCOUNT)
             except keyring.errors.KeyringError as exc:
@@ -75,6 +83,7 @@ class ApiKeyStore:
         self.use(key)
         key = self._key
         if keyring_available():
+            keyring = _keyring()
             try:
                 if key:
                     keyring.set_password(SERVICE, ACCOUNT, key)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import platform
 import sys
-from importlib import metadata
 
 import PySide6
 from PySide6.QtCore import qVersion
@@ -13,7 +11,12 @@ from livescribe_gui import __version__
 
 
 def components() -> list[tuple[str, str]]:
-    import sounddevice as sd  # starts PortAudio: only when the versions are asked for
+    # Only when the versions are asked for: sounddevice starts PortAudio, and
+    # importlib.metadata and platform cost the window's start-up ~15 ms.
+    import platform
+    from importlib import metadata
+
+    import sounddevice as sd
 
     return [
         ("LiveScribe", __version__),
