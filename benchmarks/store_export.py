@@ -14,6 +14,9 @@ from livescribe_gui.transcript.model import FinalTurn
 
 WORDS = ("we", "should", "ship", "the", "captions", "before", "the", "lecture", "starts",
          "next", "week", "and", "test", "them", "again")
+# Each export is timed this many times: one run moved between 59 and 103 ms for the same
+# code on this shared machine.
+EXPORT_ROUNDS = 5
 
 
 def _turn(i: int) -> FinalTurn:
@@ -44,12 +47,16 @@ def run(turns: int = 2000, sessions: int = 1000) -> list[Result]:
         assert doc is not None
         words = sum(len(t.words) for t in doc.turns)
         for fmt in ("txt", "md", "srt", "vtt", "json"):
-            started = time.perf_counter()
-            export.export(doc, Path(tmp) / f"out.{fmt}", fmt)
-            took = (time.perf_counter() - started) * 1000
-            results.append(Result("Export", f"3-hour transcript ({turns:,} turns, {words:,} "
-                                  f"words) to {fmt}", took, "ms", target="≤ 100 ms",
-                                  met=took <= 100))
+            took = []
+            for _ in range(EXPORT_ROUNDS):
+                started = time.perf_counter()
+                export.export(doc, Path(tmp) / f"out.{fmt}", fmt)
+                took.append((time.perf_counter() - started) * 1000)
+            typical = percentile(took, 50)
+            results.append(Result(
+                "Export", f"3-hour transcript ({turns:,} turns, {words:,} words) to {fmt}, "
+                f"median of {EXPORT_ROUNDS}; slowest {max(took):.0f} ms", typical, "ms",
+                target="≤ 100 ms", met=typical <= 100))
         others = [("Standup notes about the budget and hiring", "budget hiring roadmap"),
                   ("Lecture on distributed systems and consensus", "paxos raft quorum")]
         conn.execute("BEGIN")
