@@ -56,7 +56,12 @@ class ApiKeyStore:
         return os.environ.get(ENV_VAR, "").strip() or self._key
 
     def load(self) -> None:
-        """Read a saved key (keyring first, then the opt-in file). Call off the GUI thread."""
+        """Read a saved key (keyring first, then the opt-in file). Call off the GUI thread.
+
+        With a key in the environment, which wins anyway, the credential store is left alone:
+        no D-Bus session, no unlock prompt, and ~9 MB of its libraries never loaded."""
+        if self.from_environment:
+            return
         if keyring_available():
             keyring = _keyring()
             try:

@@ -71,6 +71,25 @@ def test_environment_key_wins_and_the_dialog_says_so(qtbot, make_window, monkeyp
     dialog.reject()
 
 
+def test_a_key_in_the_environment_leaves_the_credential_store_alone(monkeypatch,
+                                                                    memory_keyring):
+    """Reading the store can mean D-Bus and an unlock prompt: pointless when the key given
+    in the environment wins."""
+    memory_keyring.set_password(credentials.SERVICE, credentials.ACCOUNT, "a-saved-key")
+    asked = []
+    read = memory_keyring.get_password
+    monkeypatch.setattr(memory_keyring, "get_password",
+                        lambda *where: asked.append(where) or read(*where))
+    monkeypatch.setenv("ASSEMBLYAI_API_KEY", TEST_KEY)
+    keys = ApiKeyStore()
+    keys.load()
+    assert keys.get() == TEST_KEY and asked == []
+
+    monkeypatch.delenv("ASSEMBLYAI_API_KEY")
+    keys.load()
+    assert keys.get() == "a-saved-key" and len(asked) == 1
+
+
 def test_dialog_without_keyring_offers_a_private_file(qtbot, make_window, no_keyring):
     win = make_window()
     dialog = win.open_settings()

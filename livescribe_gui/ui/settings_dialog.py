@@ -686,7 +686,8 @@ class SettingsDialog(QDialog):
             caption_feed=self.feed_check.isChecked(),
             caption_feed_port=self.feed_port_spin.value(),
             theme=self.theme_combo.currentData(),
-            key_in_file=self.key_file_check.isChecked() and not keyring_available(),
+            key_in_file=self.key_file_check.isChecked() and not self._keys.from_environment
+            and not keyring_available(),
             you_label=self.you_edit.text().strip() or "You",
             them_label=self.them_edit.text().strip() or "Them",
             **self.notes.values(),
