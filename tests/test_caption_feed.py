@@ -112,14 +112,23 @@ def test_the_page_in_a_real_browser_shows_a_final_within_200_ms(qtbot, make_wind
         with connect(page["webSocketDebuggerUrl"], max_size=None) as cdp:
             asked = iter(range(1, 10**9))
 
-            def shown() -> str:
+            def evaluate(expression: str):  # noqa: ANN202
                 number = next(asked)
                 cdp.send(json.dumps({"id": number, "method": "Runtime.evaluate", "params": {
-                    "expression": "document.getElementById('captions').innerText"}}))
+                    "expression": expression, "returnByValue": True}}))
                 while True:
                     reply = json.loads(cdp.recv())
                     if reply.get("id") == number:
                         return reply["result"]["result"].get("value", "")
+
+            def shown() -> str:
+                return evaluate("document.getElementById('captions').innerText")
+
+            def text_left_edges() -> list[float]:
+                """Where each shown line's text begins, as a share of the page's width."""
+                return evaluate("""[...document.querySelectorAll('#captions p')].map(p => {
+                    const r = document.createRange(); r.selectNodeContents(p);
+                    return r.getBoundingClientRect().left / window.innerWidth; })""")
 
             def receive(update, text: str) -> float:  # noqa: ANN001
                 """The app receives `update`; seconds until the page shows `text`."""
@@ -137,6 +146,9 @@ def test_the_page_in_a_real_browser_shows_a_final_within_200_ms(qtbot, make_wind
                            "Hello from the live feed.")
             assert took < 0.2, f"the final turn took {took * 1000:.0f} ms to show"
             assert shown().count("Hello from the live feed") == 1
+            receive(turn(1, "نبدأ الساعة 10.", end=True, formatted=True), "نبدأ الساعة 10.")
+            english, arabic = text_left_edges()[-2:]
+            assert english < 0.1 and arabic > 0.5, "Arabic is set from the right"
     finally:
         browser.terminate()
         browser.wait(20)

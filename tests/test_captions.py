@@ -204,3 +204,22 @@ def test_the_live_line_is_in_italics_unless_its_script_never_is():
     assert caption_font(base, "and then we will", live=True).italic()
     assert not caption_font(base, "and then we will", live=False).italic()
     assert not caption_font(base, "ثم سننظر في", live=True).italic()
+
+
+def _ink_extent(window: CaptionsWindow) -> tuple[int, int]:
+    """Left and right edge of the text drawn."""
+    image = window.grab().toImage()
+    ink = [x for y in range(image.height()) for x in range(image.width())
+           if image.pixelColor(x, y).lightness() > 160]
+    return min(ink), max(ink)
+
+
+def test_a_line_in_arabic_or_hebrew_is_set_from_the_right(captions):
+    t = Transcript()
+    captions.apply(t.apply(turn(0, "We start at ten.", end=True)))
+    left, right = _ink_extent(captions)
+    assert left < 30 and right < captions.width() / 2, "English from the left"
+    captions.clear()
+    captions.apply(t.apply(turn(1, "نبدأ الساعة 10.", end=True)))
+    left, right = _ink_extent(captions)
+    assert left > captions.width() / 2 and right > captions.width() - 30, "Arabic from the right"

@@ -283,3 +283,41 @@ def test_scripts_that_need_shaping_are_still_shaped(view, qtbot):
 ])
 def test_what_is_laid_out_without_shaping(text, shaped):
     assert needs_shaping(text) is shaped
+
+
+def _x(block, text: str) -> float:
+    """Where the last `text` in `block` is drawn: the left edge of its leftmost glyph."""
+    runs = block.layout().glyphRuns(block.text().rindex(text), len(text))
+    return min(position.x() for run in runs for position in run.positions())
+
+
+def test_right_to_left_text_is_ordered_by_its_own_direction(view, qtbot):
+    """A Hebrew turn keeps its time stamp in the margin and its English translation reads
+    left to right; an Arabic translation ends at its left, as Arabic does; a growing Arabic
+    turn, rewritten where it changed, stays whole; what is copied is only what was said."""
+    t = Transcript()
+    feed(view, t, turn(0, "The meeting starts at 10.", end=True, start=0))
+    feed(view, t, turn(1, "שלום, מה שלומך?", end=True, start=6000))
+    t.turns[0] = dataclasses.replace(t.turns[0], translation="يبدأ الاجتماع الساعة 10.")
+    t.turns[1] = dataclasses.replace(t.turns[1], translation="Hello, how are you?")
+    view.show_all(t.turns, PartialChanged("السلام", 9000))
+    view.apply([PartialChanged("السلام عليكم", 9000)])
+    view.apply([PartialChanged("السلام عليكم ورحمة", 9000)])
+    qtbot.waitUntil(lambda: view.document().blockCount() == 3)
+    english, hebrew, growing = (view.document().findBlockByNumber(n) for n in range(3))
+
+    assert _x(hebrew, "00:06") < 5, "the time stamp stays at the left edge"
+    assert _x(hebrew, "Hello") < _x(hebrew, "you?"), "the English translation reads left to right"
+    assert _x(hebrew, "ך?") < _x(hebrew, "שלום"), "the Hebrew question ends at its left"
+    assert _x(english, ".") < _x(english, "10") < _x(english, "الساعة") < _x(english, "يبدأ"), (
+        "the Arabic reads from the right: its words, then the number, then the full stop")
+    assert growing.text().endswith("السلام عليكم ورحمة\u2069")
+    assert growing.text().count("\u2068") == 1, "the growing turn was rewritten, not stacked"
+
+    cursor = view.textCursor()
+    cursor.setPosition(hebrew.position())
+    cursor.setPosition(hebrew.position() + hebrew.length() - 1, cursor.MoveMode.KeepAnchor)
+    view.setTextCursor(cursor)
+    copied = view.createMimeDataFromSelection()
+    assert "שלום, מה שלומך?" in copied.text()
+    assert not any(c in copied.text() + copied.html() for c in "\u2068\u2069")

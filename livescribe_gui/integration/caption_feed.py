@@ -50,6 +50,7 @@ function show() {{
   box.replaceChildren(...rows.slice(-lines).map(r => {{
     const p = document.createElement("p");
     p.textContent = r.text;
+    p.dir = "auto";  // Arabic or Hebrew: ordered and aligned from the right
     if (r.live) p.className = "live";
     return p;
   }}));

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QMenu, QWidget
 from livescribe_gui.transcript.model import Change
 from livescribe_gui.ui.caption_lines import CaptionLines
 from livescribe_gui.ui.screen_fit import clamp_to_screens, resize_within_screen
+from livescribe_gui.ui.text_direction import isolated, reads_right_to_left
 from livescribe_gui.ui.text_shaping import needs_shaping
 
 EDGE = 8  # px from the border where a drag resizes instead of moving
@@ -186,8 +187,11 @@ class CaptionsWindow(QWidget):
             color = QColor(self.style_.text_color)
             if line.live:
                 color.setAlphaF(0.8)
-            self._draw_text(painter, QPointF(PADDING, y), line.text,
-                            caption_font(self._font, line.text, live=line.live), color)
+            font = caption_font(self._font, line.text, live=line.live)
+            text, x = isolated(line.text), PADDING
+            if reads_right_to_left(line.text):  # ordered and aligned as its readers expect
+                x = self.width() - PADDING - QFontMetricsF(font).horizontalAdvance(text)
+            self._draw_text(painter, QPointF(x, y), text, font, color)
             y += metrics.lineSpacing()
         if self.back:
             painter.setPen(QColor(self.style_.text_color))

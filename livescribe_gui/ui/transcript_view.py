@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -40,6 +40,7 @@ from livescribe_gui.transcript.model import (
     turn_label,
 )
 from livescribe_gui.ui.accessibility import MIN_CONTRAST, contrast, muted
+from livescribe_gui.ui.text_direction import isolated, without_isolates
 from livescribe_gui.ui.text_shaping import format_for_script
 
 # Speaker colours, each at least 4.5:1 on a light (white) and on a dark (#1b1b1b) background.
@@ -275,6 +276,15 @@ class TranscriptView(QTextEdit):
             self.set_text_size(0)
             self.restyled.emit()
 
+    def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 (Qt override)
+        """What is copied is what was said, without the marks that order right-to-left text."""
+        data = super().createMimeDataFromSelection()
+        copied = QMimeData()
+        copied.setText(without_isolates(data.text()))
+        if data.hasHtml():
+            copied.setHtml(without_isolates(data.html()))
+        return copied
+
     def focusInEvent(self, event) -> None:  # noqa: ANN001, N802 (Qt override)
         super().focusInEvent(event)
         self.focus_ring.setGeometry(self.rect())
@@ -312,29 +322,30 @@ class TranscriptView(QTextEdit):
         self._write_final(self._append_block(), turn)
 
     def _set_partial(self, change: PartialChanged) -> None:
-        if change.text and self._has_partial and self._partial == (change.start_ms, change.text):
+        text = isolated(change.text)  # as shown: what a rewrite compares with
+        if text and self._has_partial and self._partial == (change.start_ms, text):
             return
-        if change.text and self._has_partial and change.start_ms == self._partial[0]:
+        if text and self._has_partial and change.start_ms == self._partial[0]:
             # The same turn changed: rewrite only where it differs from what is shown (a
             # screen reader hears the new words, not the line and its time stamp again). A
             # Universal-3 partial ends in "—", so the old text is rarely a prefix of the new.
             shown = self._partial[1]
-            same = len(os.path.commonprefix([shown, change.text]))
+            same = len(os.path.commonprefix([shown, text]))
             cursor = QTextCursor(self.document())
             cursor.movePosition(QTextCursor.MoveOperation.End)
             cursor.setPosition(cursor.position() - _utf16_length(shown[same:]),
                                QTextCursor.MoveMode.KeepAnchor)
-            self._insert(cursor, change.text[same:], self.partial_format)
-            self._partial = (change.start_ms, change.text)
+            self._insert(cursor, text[same:], self.partial_format)
+            self._partial = (change.start_ms, text)
             return
-        self._partial = (change.start_ms, change.text)
-        if change.text:
+        self._partial = (change.start_ms, text)
+        if text:
             number = self._blocks_used - 1 if self._has_partial else self._append_block()
             self._has_partial = True
             cursor = self._select_block(number)
             cursor.beginEditBlock()
             self._begin_line(cursor, change.start_ms)
-            self._insert(cursor, change.text, self.partial_format)
+            self._insert(cursor, text, self.partial_format)
             cursor.endEditBlock()
         elif self._has_partial:
             self._has_partial = False
@@ -382,13 +393,14 @@ class TranscriptView(QTextEdit):
             cursor.insertText(f"{turn.language} ", self.time_format)
         label = turn_label(turn, self.speaker_names)
         if label and label != self._label_before(number):
-            self._insert(cursor, f"{label}: ", self._label_format(label))
+            self._insert(cursor, f"{isolated(label)}: ", self._label_format(label))
         if turn.translation and self.translation_display == "only":
-            self._insert(cursor, turn.translation, self.final_format)
+            self._insert(cursor, isolated(turn.translation), self.final_format)
         else:
-            self._insert(cursor, turn.text, self.final_format)
+            self._insert(cursor, isolated(turn.text), self.final_format)
             if turn.translation:  # under the original, in the same block
-                self._insert(cursor, "\u2028" + turn.translation, self.translation_format)
+                self._insert(cursor, "\u2028" + isolated(turn.translation),
+                             self.translation_format)
         cursor.endEditBlock()
 
     @staticmethod
@@ -400,6 +412,7 @@ class TranscriptView(QTextEdit):
         not under the stamp; and a little space before the next turn."""
         layout = QTextBlockFormat()
         layout.setBottomMargin(self._turn_gap)
+        layout.setLayoutDirection(self.layoutDirection())  # not the first letter's: text_direction
         stamp = format_timestamp(start_ms) + "   "
         if self.show_timestamps:
             indent = self._stamp_metrics.horizontalAdvance(stamp)
