@@ -57,6 +57,17 @@ def rss_mb(pid: int) -> float:
     return pages * PAGE_SIZE / 1e6
 
 
+def rss_parts(pid: int) -> str:
+    """What the resident memory is: the process's own (anonymous), mapped files (libraries),
+    shared memory (the sound server's buffers), in MB."""
+    status = dict(line.split(":", 1) for line in
+                  Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+    mb = {key: int(status[key].split()[0]) * 1024 / 1e6
+          for key in ("RssAnon", "RssFile", "RssShmem")}
+    return (f"anonymous {mb['RssAnon']:.0f}, files {mb['RssFile']:.0f}, "
+            f"shared {mb['RssShmem']:.0f} MB")
+
+
 def thread_cpu_seconds(pid: int) -> dict[int, tuple[str, float]]:
     """Each thread of a process: its OS name and its user + system CPU time so far."""
     threads = {}
@@ -74,6 +85,7 @@ def thread_cpu_seconds(pid: int) -> dict[int, tuple[str, float]]:
 class Usage:
     cpu_percent: float  # of one core
     rss_mb: float  # at the end
+    rss_parts: str  # at the end: `rss_parts`
     rss_peak_mb: float
     by_thread: dict[str, float]  # % of one core, by OS thread name (threads of one name summed)
 
@@ -90,12 +102,12 @@ def sample_usage(pid: int, seconds: float) -> Usage:
     used = cpu_seconds(pid) - start_cpu
     end_threads = thread_cpu_seconds(pid)
     elapsed = time.monotonic() - start
-    end_rss = rss_mb(pid)
+    end_rss, parts = rss_mb(pid), rss_parts(pid)
     by_thread: dict[str, float] = {}
     for tid, (name, spent) in end_threads.items():
         spent -= start_threads.get(tid, (name, 0.0))[1]
         by_thread[name] = by_thread.get(name, 0.0) + 100 * spent / elapsed
-    return Usage(100 * used / elapsed, end_rss, max(peak, end_rss), by_thread)
+    return Usage(100 * used / elapsed, end_rss, parts, max(peak, end_rss), by_thread)
 
 
 def machine_description() -> str:

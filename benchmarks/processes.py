@@ -78,7 +78,8 @@ def light_while_listening(seconds: float, pulse: PulseAudioServer) -> list[Resul
                f"({floor.cpu_percent:.1f} %)", added, "% points",
                quick.cpu_percent - floor.cpu_percent, "quickstart above floor", "< 3",
                added < 3),
-        Result("Light while listening", "RSS at the end", app.rss_mb, "MB", quick.rss_mb,
+        Result("Light while listening", f"RSS at the end ({app.rss_parts}; the quickstart: "
+               f"{quick.rss_parts})", app.rss_mb, "MB", quick.rss_mb,
                "quickstart"),
         Result("Both sides of a call", "CPU, % of one core (two inputs, two sessions)",
                call.cpu_percent, "%", app.cpu_percent, "one input", "≤ 2× one input",
