@@ -14,7 +14,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from benchmarks.common import ROOT, Result, machine_description
+from benchmarks.common import ROOT, Result, cpu_ticks, machine_description
 from tests.audio_stack import PulseAudioServer
 from tests.xserver import xvfb
 
@@ -48,7 +48,7 @@ def main() -> int:
 
     pulse = PulseAudioServer()
     pulse.start()  # before sounddevice is imported: PortAudio sees servers running then
-    started = time.monotonic()
+    started, ticks_before = time.monotonic(), cpu_ticks()
     try:
         from benchmarks import (
             audio_to_wire,
@@ -84,6 +84,8 @@ def main() -> int:
         pulse.stop()
 
     took = time.monotonic() - started
+    total, steal = (after - before for after, before in zip(cpu_ticks(), ticks_before,
+                                                            strict=True))
     mode = "full" if args.full else "quick"
     body = table(results)
     print(body)
@@ -91,7 +93,8 @@ def main() -> int:
     args.output.write_text(
         f"# Benchmarks\n\n"
         f"Measured {date.today()} with `python -m benchmarks{' --full' if args.full else ''}` "
-        f"({mode} mode, {took:.0f} s) on: {machine_description()}.\n\n"
+        f"({mode} mode, {took:.0f} s) on: {machine_description()}. CPU time the host gave to "
+        f"other guests meanwhile (steal): {100 * steal / max(total, 1):.1f} %.\n\n"
         f"Every baseline was measured in the same run, on the same stand-in server and "
         f"PulseAudio test device. Rerun it to check; the numbers move by a few percent between "
         f"runs on this shared machine.\n\n{body}\n\n{METHODS.read_text()}"

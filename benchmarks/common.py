@@ -110,6 +110,13 @@ def sample_usage(pid: int, seconds: float) -> Usage:
     return Usage(100 * used / elapsed, end_rss, parts, max(peak, end_rss), by_thread)
 
 
+def cpu_ticks() -> tuple[int, int]:
+    """All CPU time so far and the part the hypervisor gave to other guests (steal), in
+    ticks: a shared host that is busy elsewhere slows every figure of a run."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return sum(fields), fields[7]
+
+
 def machine_description() -> str:
     model = ""
     for line in Path("/proc/cpuinfo").read_text().splitlines():
