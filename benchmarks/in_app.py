@@ -3,6 +3,7 @@ server to screen, the cost of an update in a long transcript, and three hours in
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import os
 import time
@@ -14,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit
 from benchmarks.common import Result, collect_as_the_app_does, percentile, rss_mb
 from benchmarks.servers import StandIn, standin
 from livescribe_gui.streaming.events import TurnUpdate, WordTiming
-from livescribe_gui.transcript.model import FinalTurn, PartialChanged, TurnAdded
+from livescribe_gui.transcript.model import FinalTurn, PartialChanged, TurnAdded, final_turn
 from livescribe_gui.ui.transcript_view import TranscriptView
 
 
@@ -328,8 +329,9 @@ def _simulated_day(app: QApplication, home: Path, finals: int, marks: int,
                 store.save_partial(recording, turn * 5000, update.transcript)
             final = TurnUpdate(turn, " ".join(words[:12]).capitalize() + ".", True, True,
                                timings[:12])
-            window._on_turn(final)
-            store.save_final(recording, window.transcript.turns[-1])
+            # As the worker does: committed to the store, then shown.
+            store.save_final(recording, final_turn(final, segment=0, offset_ms=0))
+            window._on_turn(dataclasses.replace(final, saved=True))
             # Between turns the event loop runs, as in the app: repaints, queued signals,
             # and the GUI thread's garbage collection when it is due (not timed).
             app.processEvents()

@@ -258,6 +258,16 @@ def test_the_live_view_exports_just_the_selection(qtbot, window, standin, tmp_pa
     text = (tmp_path / "part.txt").read_text()
     assert "Second turn here." in text and "Third turn here." in text
     assert "First turn here." not in text
+    # The window left the word timings to the store; the selection's subtitles read them back.
+    assert [t.words for t in window.transcript.turns] == [(), (), ()]
+    with qtbot.waitSignal(window.exporter.finished, timeout=10000) as done:
+        window.export_selection(tmp_path / "part.json", "json")
+    assert done.args[0] is True
+    turns = json.loads((tmp_path / "part.json").read_text())["turns"]
+    assert [[w["text"] for w in t["words"]] for t in turns] == [["second", "turn", "here"],
+                                                               ["third", "turn", "here"]]
+    starts = [w["start_ms"] for t in turns for w in t["words"]]
+    assert starts == sorted(starts) and starts[0] >= window.transcript.turns[1].start_ms
 
 
 def test_f3_goes_to_the_next_hit_in_the_same_session(qtbot):

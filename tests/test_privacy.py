@@ -132,6 +132,13 @@ def test_no_history_says_so_and_can_still_export_what_is_on_screen(qtbot, make_w
         win.export_to(tmp_path / "kept.md", "md")
     assert done.args[0] is True
     assert "The zebrafish committee approves marmalade." in (tmp_path / "kept.md").read_text()
+    # Nothing else holds the word timings: the window keeps them for the subtitles.
+    with qtbot.waitSignal(win.exporter.finished, timeout=10000) as done:
+        win.export_to(tmp_path / "kept.json", "json")
+    assert done.args[0] is True
+    words = [w for t in json.loads((tmp_path / "kept.json").read_text())["turns"]
+             for w in t["words"]]
+    assert [w["text"] for w in words] == " ".join(SPOKEN).split()
     database = tmp_path / "data" / "transcripts.sqlite3"
     conn = store.connect(database)
     try:

@@ -76,6 +76,7 @@ class TurnUpdate:
     offset_ms: int = 0  # add to word times to place them on the transcript clock
     language: str | None = None  # with language detection: the turn's language code
     source: str = ""  # in a call: whose side ("You", "Them"); "": the one input
+    saved: bool = False  # a final turn committed to the transcript store, word timings and all
 
     @property
     def start_ms(self) -> int:

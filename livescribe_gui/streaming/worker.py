@@ -13,6 +13,7 @@ session nearing its 3-hour limit is rolled over to a new one before it expires.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -491,18 +492,20 @@ class TranscriptionWorker(QObject):
             self._last_speech_at = time.monotonic()
         if update.end_of_turn:
             self._ledger.confirmed_until(update.end_ms + session.offset_ms)
-        self._save(update)
+        if self._save(update):
+            update = dataclasses.replace(update, saved=True)
         self.turn_received.emit(update)
 
-    def _save(self, update: TurnUpdate) -> None:
+    def _save(self, update: TurnUpdate) -> bool:
+        """Whether a final turn is now committed to the store."""
         if self._store is None or self._recording_id is None:
-            return
+            return False
         if not update.end_of_turn:
             self._store.save_partial(
                 self._recording_id, update.start_ms + update.offset_ms,
                 f"{update.source}: {update.transcript}" if update.source else update.transcript,
             )
-            return
+            return False
         try:
             self._store.save_final(
                 self._recording_id,
@@ -514,6 +517,8 @@ class TranscriptionWorker(QObject):
                 "Could not save the transcript to disk (is it full?). "
                 "Copy or export what you see to keep it."
             )
+            return False
+        return True
 
     def _open_recording(self, capture: AudioCapture) -> None:
         """The first server session opens the saved transcript (in a call, the first side's

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from livescribe_gui.streaming.events import WordTiming
 from livescribe_gui.transcript.model import FinalTurn
@@ -140,11 +140,7 @@ def load_session(conn: sqlite3.Connection, session_id: int) -> SessionTranscript
         FinalTurn(
             segment=t["segment"], turn_order=t["turn_order"], text=t["text"],
             start_ms=t["start_ms"], end_ms=t["end_ms"], formatted=bool(t["formatted"]),
-            words=tuple(
-                WordTiming(w["text"], w["start"], w["end"], w["confidence"], True,
-                           w.get("speaker"))
-                for w in json.loads(t["words"])
-            ),
+            words=_words(t["words"]),
             speaker=t["speaker"],
             language=t["language"],
             translation=t["translation"],
@@ -169,3 +165,22 @@ def load_session(conn: sqlite3.Connection, session_id: int) -> SessionTranscript
         partial["text"] if partial else "", partial["start_ms"] if partial else 0,
         names, Notes(*notes) if notes else None,
     )
+
+
+def with_stored_words(conn: sqlite3.Connection, session_id: int,
+                      turns: list[FinalTurn]) -> list[FinalTurn]:
+    """`turns` of session `session_id` as shown, with the word timings the window left to
+    the store (`TurnUpdate.saved`) read back from it."""
+    if all(t.words for t in turns):
+        return turns
+    stored = {(row["segment"], row["turn_order"]): row["words"] for row in conn.execute(
+        "SELECT segment, turn_order, words FROM turns WHERE session_id = ?", (session_id,))}
+    return [replace(t, words=_words(stored[(t.segment, t.turn_order)]))
+            if not t.words and (t.segment, t.turn_order) in stored else t
+            for t in turns]
+
+
+def _words(stored: str) -> tuple[WordTiming, ...]:
+    return tuple(WordTiming(w["text"], w["start"], w["end"], w["confidence"], True,
+                            w.get("speaker"))
+                 for w in json.loads(stored))

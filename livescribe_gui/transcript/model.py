@@ -102,8 +102,10 @@ class PartialChanged:
 Change = TurnAdded | TurnReplaced | PartialChanged
 
 
-def final_turn(update: TurnUpdate, *, segment: int, offset_ms: int) -> FinalTurn:
-    """A final Turn message as a transcript turn, its times moved onto the transcript's clock."""
+def final_turn(update: TurnUpdate, *, segment: int, offset_ms: int,
+               with_words: bool = True) -> FinalTurn:
+    """A final Turn message as a transcript turn, its times moved onto the transcript's clock
+    (and without its word timings when `with_words` is false)."""
     return FinalTurn(
         segment=segment,
         turn_order=update.turn_order,
@@ -114,7 +116,7 @@ def final_turn(update: TurnUpdate, *, segment: int, offset_ms: int) -> FinalTurn
         words=tuple(
             WordTiming(w.text, w.start_ms + offset_ms, w.end_ms + offset_ms, w.confidence,
                        w.is_final, w.speaker)
-            for w in update.words
+            for w in update.words if with_words
         ),
         speaker=update.speaker,
         language=update.language,
@@ -256,7 +258,10 @@ class Transcript:
         return PartialChanged(text, partial.start_ms + partial.offset_ms)
 
     def _final_from(self, update: TurnUpdate) -> FinalTurn:
-        return final_turn(update, segment=update.segment, offset_ms=update.offset_ms)
+        """A turn the store holds leaves its word timings there: only exports read them,
+        and they read them from the store (a working day's are megabytes)."""
+        return final_turn(update, segment=update.segment, offset_ms=update.offset_ms,
+                          with_words=not update.saved)
 
     def plain_text(self) -> str:
         lines = [

@@ -51,12 +51,20 @@ def _format_of(name_filter: str) -> str:
 
 
 def _export(database: Path | None, session: int | history.SessionTranscript, path: Path,
-            fmt: str, subtitle_text: str, notes: history.Notes | None = None) -> tuple[bool, str]:
+            fmt: str, subtitle_text: str, notes: history.Notes | None = None,
+            words_from: int | None = None) -> tuple[bool, str]:
     try:
         if isinstance(session, int):
             conn = store.connect(database)
             try:
                 doc = history.load_session(conn, session)
+            finally:
+                conn.close()
+        elif words_from is not None:
+            conn = store.connect(database)
+            try:
+                doc = dataclasses.replace(session, turns=history.with_stored_words(
+                    conn, words_from, session.turns))
             finally:
                 conn.close()
         else:
@@ -90,7 +98,10 @@ class Exporter(QObject):
         database, subtitles = self.database, self.subtitle_text
         self._calls.start(lambda: _export(database, session_id, path, fmt, subtitles, notes))
 
-    def export_document(self, doc: history.SessionTranscript, path: Path, fmt: str) -> None:
-        """A transcript that is only in memory (history is off)."""
-        subtitles = self.subtitle_text
-        self._calls.start(lambda: _export(None, doc, path, fmt, subtitles))
+    def export_document(self, doc: history.SessionTranscript, path: Path, fmt: str,
+                        words_from: int | None = None) -> None:
+        """A transcript as shown (history is off, or a selection); `words_from`: the stored
+        session that holds the word timings its turns left to the store."""
+        database, subtitles = self.database, self.subtitle_text
+        self._calls.start(
+            lambda: _export(database, doc, path, fmt, subtitles, words_from=words_from))

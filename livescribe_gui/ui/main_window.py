@@ -700,7 +700,8 @@ class MainWindow(QMainWindow):
             if chosen is None:
                 return
             path, fmt = chosen
-        self.exporter.export_document(self._in_memory_document(turns), path, fmt)
+        self.exporter.export_document(self._in_memory_document(turns), path, fmt,
+                                      words_from=self.recording_id)
 
     def _in_memory_document(self, turns: list | None = None) -> SessionTranscript:
         whole = turns is None  # the notes go with the whole session, not a selection
