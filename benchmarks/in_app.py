@@ -4,7 +4,6 @@ server to screen, the cost of an update in a long transcript, and three hours in
 from __future__ import annotations
 
 import dataclasses
-import gc
 import os
 import time
 from pathlib import Path
@@ -16,6 +15,7 @@ from benchmarks.common import Result, collect_as_the_app_does, percentile, rss_m
 from benchmarks.servers import StandIn, standin
 from livescribe_gui.streaming.events import TurnUpdate, WordTiming
 from livescribe_gui.transcript.model import FinalTurn, PartialChanged, TurnAdded, final_turn
+from livescribe_gui.ui.gui_thread_gc import collect_fully
 from livescribe_gui.ui.transcript_view import TranscriptView
 
 
@@ -304,8 +304,8 @@ def _simulated_day(app: QApplication, home: Path, finals: int, marks: int,
                    ) -> tuple[float, list[float], list[float]]:
     """A long session through the window's own Turn handling and the real store: `finals`
     final turns, each grown through 50 partial updates. Returns the RSS at the start, the
-    RSS after each of `marks` equal parts (after a garbage collection), and the mean ms of a
-    partial update in each part."""
+    RSS after each of `marks` equal parts (each after a full collection as the app's
+    collector makes one: `collect_fully`), and the mean ms of a partial update in each part."""
     partials_per_turn = 50
     with standin(ms_per_word=200) as server:
         window = open_window(server, home)
@@ -314,7 +314,7 @@ def _simulated_day(app: QApplication, home: Path, finals: int, marks: int,
         window.stop_session()
         wait_until(app, lambda: not window.controller.running, 20)
         store, recording = window.store, window.recording_id
-        gc.collect()
+        collect_fully()
         start_rss = rss_mb(os.getpid())
         rss, costs, spent, updates = [], [], 0.0, 0
         for turn in range(finals):
@@ -336,7 +336,7 @@ def _simulated_day(app: QApplication, home: Path, finals: int, marks: int,
             # and the GUI thread's garbage collection when it is due (not timed).
             app.processEvents()
             if (turn + 1) % max(1, finals // marks) == 0:
-                gc.collect()
+                collect_fully()
                 rss.append(rss_mb(os.getpid()))
                 costs.append(spent * 1000 / updates)
                 spent, updates = 0.0, 0

@@ -9,6 +9,8 @@ the benchmarks). Here automatic collection is off and a GUI-thread timer collect
 same thresholds, so cycles are freed where their Qt objects live, and collection pauses
 stay off the audio path.
 
+After a full collection the C heap's free pages go back to the system (`heap`).
+
 `freeze_startup()` moves what start-up created (Qt's and the SDK's modules: some 75,000
 objects that live as long as the app, 53 ms for a full collection to walk) out of the
 collector's sight, so a full collection only walks what the sessions made.
@@ -19,6 +21,8 @@ from __future__ import annotations
 import gc
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
+
+from livescribe_gui.heap import release_free_memory
 
 INTERVAL_MS = 250
 
@@ -43,8 +47,16 @@ class GuiThreadCollector(QObject):
         counts = gc.get_count()
         for generation in (2, 1, 0):
             if counts[generation] > self._thresholds[generation]:
-                gc.collect(generation)
+                if generation == 2:
+                    collect_fully()
+                else:
+                    gc.collect(generation)
                 return
+
+
+def collect_fully() -> None:
+    gc.collect()
+    release_free_memory()
 
 
 def install() -> GuiThreadCollector:
