@@ -164,6 +164,9 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         print(f"livescribe-gui: {problem}", file=sys.stderr)
         return 2
+    from livescribe_gui import pyside_source_scan
+
+    pyside_source_scan.install()
     from livescribe_gui.integration import instance
 
     # Another LiveScribe may be running (this user, these settings): hand it the command.
