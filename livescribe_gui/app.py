@@ -165,8 +165,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"livescribe-gui: {problem}", file=sys.stderr)
         return 2
     from livescribe_gui import pyside_source_scan
+    from livescribe_gui.streaming import sdk_package
 
     pyside_source_scan.install()
+    sdk_package.install()
     from livescribe_gui.integration import instance
 
     # Another LiveScribe may be running (this user, these settings): hand it the command.
