@@ -80,7 +80,7 @@ def light_while_listening(seconds: float, pulse: PulseAudioServer) -> list[Resul
                added < 3),
         Result("Light while listening", f"RSS at the end ({app.rss_parts}; the quickstart: "
                f"{quick.rss_parts})", app.rss_mb, "MB", quick.rss_mb,
-               "quickstart"),
+               "quickstart", "≤ 125 MB", app.rss_mb <= 125),
         Result("Both sides of a call", "CPU, % of one core (two inputs, two sessions)",
                call.cpu_percent, "%", app.cpu_percent, "one input", "≤ 2× one input",
                call.cpu_percent <= 2 * app.cpu_percent),
