@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from livescribe_gui.audio.converter import PcmConverter
-from livescribe_gui.audio.level import level_dbfs
+from livescribe_gui.audio.level import DIGITAL_SILENCE_DBFS, MeterPace, level_dbfs
 from livescribe_gui.audio.session_format import CHUNK_BYTES
 from tests.audio_stack import dominant_frequency
 
@@ -72,3 +72,17 @@ def test_session_format_audio_is_only_cut_into_chunks():
     assert b"".join(out) == audio[:6 * CHUNK_BYTES]
     assert cutter.feed_block(audio[:CHUNK_BYTES - 640]) == [audio[6 * CHUNK_BYTES:]
                                                            + audio[:CHUNK_BYTES - 640]]
+
+
+def test_the_meter_moves_ten_times_a_second_and_never_misses_a_short_sound():
+    now = [0.0]
+    meter = MeterPace(clock=lambda: now[0])
+    shown = []
+    for i in range(40):  # two seconds of 50 ms chunks, one loud click among them
+        now[0] = i * 0.05
+        level = -6.0 if i == 11 else -50.0 - i % 3
+        if (value := meter.due(level)) is not None:
+            shown.append(value)
+    assert len(shown) == 20, "ten reports a second, not one per chunk"
+    assert -6.0 in shown, "the click between two reports is shown"
+    assert DIGITAL_SILENCE_DBFS not in shown

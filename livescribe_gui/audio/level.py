@@ -21,6 +21,28 @@ def level_dbfs(chunk: bytes) -> float:
     return max(DIGITAL_SILENCE_DBFS, 20.0 * math.log10(rms)) if rms > 0 else DIGITAL_SILENCE_DBFS
 
 
+class MeterPace:
+    """The level meter's pace: the loudest chunk since the last report, at most ten times a
+    second. A calm meter that still shows a short sound, at half the repaints of a report
+    per 50 ms chunk (and what the GUI thread does while only the meter moves)."""
+
+    INTERVAL_SECONDS = 0.095
+
+    def __init__(self, *, clock: Callable[[], float] = time.monotonic):
+        self._clock = clock
+        self._last_report = float("-inf")
+        self._peak = DIGITAL_SILENCE_DBFS
+
+    def due(self, level: float) -> float | None:
+        """Take a chunk's level; the level to show now, or None until it is time."""
+        self._peak = max(self._peak, level)
+        now = self._clock()
+        if now - self._last_report < self.INTERVAL_SECONDS:
+            return None
+        self._last_report, peak, self._peak = now, self._peak, DIGITAL_SILENCE_DBFS
+        return peak
+
+
 class SilenceTracker:
     """Says how long the input has been quiet, and whether it was exact zeros all along
     (what a muted driver or a refused microphone permission delivers)."""

@@ -112,7 +112,7 @@ class LevelPreview(QObject):
         # Imported here, on the preview's thread: PortAudio, numpy and the resampler are not
         # needed to show the window, and loading them took a tenth of a second of start-up.
         from livescribe_gui.audio.capture import AudioCapture, DeviceError
-        from livescribe_gui.audio.level import level_dbfs
+        from livescribe_gui.audio.level import MeterPace, level_dbfs
         from livescribe_gui.audio.session_format import CHUNK_MS
 
         try:
@@ -125,12 +125,15 @@ class LevelPreview(QObject):
                 self.unavailable.emit(str(exc))
             return
         preroll: deque[bytes] = deque(maxlen=PREROLL_MS // CHUNK_MS)
+        meter = MeterPace()  # the same pace as the session's meter
         try:
             while not run.stop.is_set():
                 chunks = capture.read(timeout=0.05)
                 if chunks:
                     preroll.extend(chunks)
-                    self.level_measured.emit(max(level_dbfs(c) for c in chunks))
+                    shown = meter.due(max(level_dbfs(c) for c in chunks))
+                    if shown is not None:
+                        self.level_measured.emit(shown)
                 if capture.lost:
                     self.unavailable.emit(
                         f"“{run.device.name}” was disconnected. Choose another input."

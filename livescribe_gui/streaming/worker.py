@@ -27,12 +27,7 @@ from assemblyai.streaming.v3 import (
 from PySide6.QtCore import QObject, Signal, Slot
 
 from livescribe_gui.audio.capture import AudioCapture, DeviceError
-from livescribe_gui.audio.level import (
-    DIGITAL_SILENCE_DBFS,
-    SILENCE_DBFS,
-    SilenceTracker,
-    level_dbfs,
-)
+from livescribe_gui.audio.level import SILENCE_DBFS, MeterPace, SilenceTracker, level_dbfs
 from livescribe_gui.audio.session_format import CHUNK_MS, SESSION_RATE
 from livescribe_gui.streaming.backoff import Backoff
 from livescribe_gui.streaming.errors import classify, dropped
@@ -63,7 +58,6 @@ from livescribe_gui.transcript.store import StoreWriter
 log = logging.getLogger(__name__)
 
 CHUNK_SECONDS = CHUNK_MS / 1000
-LEVEL_INTERVAL_SECONDS = 0.095  # the meter's pace: ten times a second
 CLOSE_GRACE_SECONDS = 3.0
 # How long the session waits for the level preview to pass on its open stream.
 HANDOVER_SECONDS = 3.0
@@ -148,8 +142,7 @@ class TranscriptionWorker(QObject):
         self._options = config.options
         self._options_lock = threading.Lock()
         self._current: ServerSession | None = None
-        self._last_level_at = 0.0
-        self._level_peak = DIGITAL_SILENCE_DBFS
+        self._meter = MeterPace()
         self._silence = SilenceTracker()
         self._silence_reported = False
         self._overflows = 0
@@ -420,14 +413,9 @@ class TranscriptionWorker(QObject):
         return None
 
     def _report_level(self, level: float) -> None:
-        """The loudest chunk since the last report: a calm meter that still shows a short
-        sound, at half the repaints of a report per chunk."""
-        self._level_peak = max(self._level_peak, level)
-        now = time.monotonic()
-        if now - self._last_level_at >= LEVEL_INTERVAL_SECONDS:
-            self._last_level_at = now
-            self.level_measured.emit(self._level_peak)
-            self._level_peak = DIGITAL_SILENCE_DBFS
+        shown = self._meter.due(level)
+        if shown is not None:
+            self.level_measured.emit(shown)
 
     def _check_auto_stop(self) -> None:
         limit = self._config.stop_after_silence_seconds
