@@ -116,8 +116,8 @@ def final_turn(update: TurnUpdate, *, segment: int, offset_ms: int,
         words=tuple(
             WordTiming(w.text, w.start_ms + offset_ms, w.end_ms + offset_ms, w.confidence,
                        w.is_final, w.speaker)
-            for w in update.words if with_words
-        ),
+            for w in update.words
+        ) if with_words else (),
         speaker=update.speaker,
         language=update.language,
         source=update.source,
