@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+from contextlib import closing
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -55,18 +56,12 @@ def _export(database: Path | None, session: int | history.SessionTranscript, pat
             words_from: int | None = None) -> tuple[bool, str]:
     try:
         if isinstance(session, int):
-            conn = store.connect(database)
-            try:
+            with closing(store.connect(database)) as conn:
                 doc = history.load_session(conn, session)
-            finally:
-                conn.close()
         elif words_from is not None:
-            conn = store.connect(database)
-            try:
+            with closing(store.connect(database)) as conn:
                 doc = dataclasses.replace(session, turns=history.with_stored_words(
                     conn, words_from, session.turns))
-            finally:
-                conn.close()
         else:
             doc = session
         if doc is None:
