@@ -29,8 +29,8 @@ BARE_CAPTURE = [*NAMED, "benchmarks.bare_capture"]
 # --start, the level preview's, whose stream the session takes over.
 THREAD_ROLES = {
     "main": "main thread (the app: GUI; the others: their read loop)",
-    "level-preview": "PortAudio callback (capture)",
-    "transcription-w": "transcription worker (ledger, level, pacing, send)",
+    "level-preview": "PortAudio callback (capture, level, ledger, send)",
+    "transcription-w": "transcription worker (sessions, device and link checks)",
     "threaded-ml": "libpulse (sound server I/O)",
     "_write_message": "SDK writer (WebSocket send)",
     "_read_message": "SDK reader (messages in)",

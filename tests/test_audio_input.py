@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import subprocess
+import time
 
 import pytest
 
@@ -173,3 +174,47 @@ pytestmark = pytest.mark.usefixtures("key_for_standin")
 @pytest.fixture
 def key_for_standin(monkeypatch):
     monkeypatch.setenv("ASSEMBLYAI_API_KEY", TEST_KEY)
+
+
+def test_a_session_gets_audio_on_the_capture_thread_and_hears_of_a_failing_sink():
+    """Once a session takes the stream, each chunk goes to it on the capture thread as it
+    completes (no other thread to wake before the socket). A sink that fails does not fail
+    unheard: the stream stops and the session's `check()` raises."""
+    import threading
+
+    from livescribe_gui.audio.capture import AudioCapture
+    from livescribe_gui.audio.devices import find_device, list_input_devices
+    from livescribe_gui.audio.session_format import CHUNK_BYTES
+
+    device = find_device(list_input_devices(), name="Monitor of LiveScribe", substring=True)
+    capture = AudioCapture(device)
+    callers: list[int] = []
+    sizes: list[int] = []
+    enough = threading.Event()
+    failing = threading.Event()
+
+    def sink(chunks: list[bytes]) -> None:
+        callers.append(threading.get_ident())
+        sizes.extend(len(c) for c in chunks)
+        if failing.is_set():
+            raise ValueError("a bug in the session")
+        if len(sizes) >= 5:
+            enough.set()
+
+    try:
+        assert capture.read(timeout=5.0), "the device delivers"
+        capture.deliver_to(sink)
+        assert enough.wait(10)
+        assert capture.read(timeout=0.2) == [], "nothing is left for read()"
+        assert callers[-1] != threading.get_ident(), "chunks arrive on the capture thread"
+        assert set(sizes) == {CHUNK_BYTES}
+        capture.check()
+        failing.set()
+        deadline = time.monotonic() + 10
+        while not capture.lost and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert capture.lost, "the stream stopped"
+        with pytest.raises(RuntimeError, match="delivering captured audio failed"):
+            capture.check()
+    finally:
+        capture.close()

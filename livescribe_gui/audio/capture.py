@@ -1,17 +1,20 @@
-"""Opens an input device and hands its audio to the worker as 50 ms mono int16 chunks.
+"""Opens an input device and hands its audio on as 50 ms mono int16 chunks.
 
-The PortAudio callback only copies and enqueues; the rest happens on the caller's thread.
-Where the device (or the sound server) gives 16 kHz mono int16, as PulseAudio and PipeWire
-do for every source, its bytes are only cut into chunks: NumPy and the resampler are loaded
-only for a device that needs converting.
+The chunks wait for `read()` (the level preview), or go straight to a sink on the capture
+thread as each one completes (a session: `deliver_to`), so no other thread has to wake
+between the device and the socket. Where the device (or the sound server) gives 16 kHz mono
+int16, as PulseAudio and PipeWire do for every source, its bytes are only cut into chunks:
+NumPy and the resampler are loaded only for a device that needs converting.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import queue
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sounddevice as sd
@@ -19,6 +22,8 @@ import sounddevice as sd
 from livescribe_gui.audio import pulse
 from livescribe_gui.audio.devices import InputDevice
 from livescribe_gui.audio.session_format import CHUNK_BYTES, CHUNK_MS, SESSION_RATE
+
+log = logging.getLogger(__name__)
 
 # A device that delivers nothing for this long is treated as gone.
 SILENT_DEVICE_SECONDS = 5.0
@@ -114,15 +119,21 @@ def choose_format(device: InputDevice) -> CaptureFormat:
     )
 
 
+ChunkSink = Callable[[list[bytes]], None]
+
+
 class AudioCapture:
-    """An open input stream; `read()` returns the session-format chunks captured so far."""
+    """An open input stream. Complete chunks wait for `read()`, or, after `deliver_to(sink)`,
+    are given to the sink on the capture thread as soon as they are whole."""
 
     def __init__(self, device: InputDevice):
         self.device = device
         self.format = choose_format(device)
-        self._queue: queue.SimpleQueue[bytes] = queue.SimpleQueue()
-        # Blocks are gathered on the callback thread and handed over when they complete a
-        # 50 ms chunk: the worker wakes 20 times a second, and no later than the chunk is whole.
+        self._queue: queue.SimpleQueue[list[bytes]] = queue.SimpleQueue()
+        self._sink: ChunkSink = self._queue.put
+        self._sink_lock = threading.Lock()
+        self._sink_error: BaseException | None = None
+        # Blocks are gathered on the callback thread until they complete a 50 ms chunk.
         self._gathered: list[bytes] = []
         self._frames_seen = 0
         self._chunk_frames = self.format.rate * CHUNK_MS // 1000
@@ -164,26 +175,52 @@ class AudioCapture:
             self.overflows += 1
         self._gathered.append(bytes(indata))
         before, self._frames_seen = self._frames_seen, self._frames_seen + frames
-        if self._frames_seen // self._chunk_frames > before // self._chunk_frames:
-            self._queue.put(b"".join(self._gathered))
-            self._gathered.clear()
+        if self._frames_seen // self._chunk_frames == before // self._chunk_frames:
+            return
+        self._last_audio_at = time.monotonic()
+        chunks = self._chunker.feed_block(b"".join(self._gathered))
+        self._gathered.clear()
+        if not chunks:
+            return
+        with self._sink_lock:
+            try:
+                self._sink(chunks)
+            except Exception as exc:
+                # Raised on the capture thread, where nobody would hear it: the stream
+                # stops, and `check()` raises it where the consumer waits.
+                log.exception("the capture's sink failed")
+                self._sink_error = exc
+                raise sd.CallbackAbort from None
 
-    def read(self, timeout: float) -> list[bytes]:
-        """Wait up to `timeout` for audio; return every complete chunk converted so far."""
-        try:
-            blocks = [self._queue.get(timeout=timeout)]
-        except queue.Empty:
-            return []
+    def deliver_to(self, sink: ChunkSink) -> None:
+        """From now on give each complete chunk to `sink`, on the capture thread; chunks
+        captured before and not yet read go to it first, in order."""
+        with self._sink_lock:
+            waiting = self._take_waiting()
+            if waiting:
+                sink(waiting)
+            self._sink = sink
+
+    def _take_waiting(self) -> list[bytes]:
+        chunks: list[bytes] = []
         while True:
             try:
-                blocks.append(self._queue.get_nowait())
+                chunks.extend(self._queue.get_nowait())
             except queue.Empty:
-                break
-        self._last_audio_at = time.monotonic()
-        chunks: list[bytes] = []
-        for block in blocks:
-            chunks.extend(self._chunker.feed_block(block))
-        return chunks
+                return chunks
+
+    def read(self, timeout: float) -> list[bytes]:
+        """Wait up to `timeout` for audio; return every complete chunk captured so far."""
+        try:
+            chunks = self._queue.get(timeout=timeout)
+        except queue.Empty:
+            return []
+        return chunks + self._take_waiting()
+
+    def check(self) -> None:
+        """Raise what went wrong in the sink on the capture thread, if anything did."""
+        if self._sink_error is not None:
+            raise RuntimeError("delivering captured audio failed") from self._sink_error
 
     @property
     def lost(self) -> bool:

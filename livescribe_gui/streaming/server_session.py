@@ -58,6 +58,7 @@ class ServerSession:
         options: StreamingClientOptions,
         params: StreamingParameters,
         listener: SessionListener,
+        wake: threading.Event | None = None,
     ):
         self.segment = segment
         self.offset_ms = offset_ms
@@ -67,6 +68,8 @@ class ServerSession:
         self.started_at = time.monotonic()
         self._params = params
         self._listener = listener
+        # Set when Begin, Termination or an error arrives, so whoever waits on it looks now.
+        self._wake = wake or threading.Event()
         self._heartbeat_ms = 0
         self._ping: Any = None
         self._ping_sent_at = 0.0
@@ -89,6 +92,7 @@ class ServerSession:
     # SDK handlers (the SDK's read thread, or the connecting thread for handshake errors)
     def _handle_begin(self, _client: StreamingClient, event: BeginEvent) -> None:
         self.began = event
+        self._wake.set()
 
     def _handle_turn(self, _client: StreamingClient, event: TurnEvent) -> None:
         self._listener.on_turn(self, event)
@@ -125,12 +129,14 @@ class ServerSession:
 
     def _handle_termination(self, _client: StreamingClient, event: TerminationEvent) -> None:
         self.termination = event
+        self._wake.set()
 
     def _handle_error(self, _client: StreamingClient, error: StreamingError) -> None:
         log.warning("segment %d: streaming error (code %s): %s",
                     self.segment, getattr(error, "code", None), error)
         if self.error is None:
             self.error = error
+        self._wake.set()
 
     def connect(self) -> None:
         """Blocks for the handshake; failures arrive through `error`."""

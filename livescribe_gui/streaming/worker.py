@@ -1,10 +1,13 @@
 """The worker that runs one transcription on its own QThread, across as many server sessions
 as it takes.
 
-It owns the input stream and the SDK clients (a fresh one per server session). SDK events
-arrive on the SDK's read threads and leave as Qt signals carrying frozen payloads; connect
-them with `Qt.QueuedConnection`. Everything that can block (opening the device, connect,
-Terminate and its wait) happens here or on helper threads, never on the GUI thread.
+It owns the input stream and the SDK clients (a fresh one per server session). Audio goes
+from the capture thread straight into the ledger and, while a server session is live, to the
+SDK's send queue (`_take_audio`); the worker's own thread watches: it opens, replaces and
+closes server sessions, and reports silence and a lost device. SDK events arrive on the SDK's
+read threads and leave as Qt signals carrying frozen payloads; connect them with
+`Qt.QueuedConnection`. Everything that can block (opening the device, connect, Terminate and
+its wait) happens here or on helper threads, never on the GUI thread.
 
 A dropped, stalled or quietly closed connection is replaced with backoff; audio captured
 meanwhile (and what the old session had not finalised) is sent to the new one, paced. A
@@ -59,6 +62,9 @@ log = logging.getLogger(__name__)
 
 CHUNK_SECONDS = CHUNK_MS / 1000
 CLOSE_GRACE_SECONDS = 3.0
+# How often the worker looks at the device and the connection when nothing wakes it sooner
+# (Stop, and a server session's Begin, Termination or error, wake it at once).
+WATCH_SECONDS = 0.25
 # How long the session waits for the level preview to pass on its open stream.
 HANDOVER_SECONDS = 3.0
 # After Stop, server sessions opened to deliver words a dropped connection never returned.
@@ -135,7 +141,13 @@ class TranscriptionWorker(QObject):
         self._begin_timeout = begin_timeout
         self._terminate_timeout = terminate_timeout
         self._stop = threading.Event()
+        self._wake = threading.Event()
         self._ledger = AudioLedger()
+        # The server session audio is sent to as it arrives, with its pacer; None while there
+        # is none, or while a successor is being opened. Sending holds the lock, so the
+        # capture thread and this one send chunks in the ledger's order.
+        self._live: tuple[ServerSession, RealTimePacer] | None = None
+        self._send_lock = threading.Lock()
         self._recording_id: int | None = config.recording_id
         self._closing: list[ServerSession] = []
         self._next_segment = config.segment_base
@@ -155,6 +167,7 @@ class TranscriptionWorker(QObject):
     def request_stop(self) -> None:
         """Thread-safe: the transcription ends with Terminate as soon as the worker sees this."""
         self._stop.set()
+        self._wake.set()
 
     @Slot()
     def run(self) -> None:
@@ -189,6 +202,7 @@ class TranscriptionWorker(QObject):
         for chunk in preroll:
             self._ledger.add(chunk, quiet=level_dbfs(chunk) <= SILENCE_DBFS)
         try:
+            capture.deliver_to(self._take_audio)
             self._transcribe(capture)
         finally:
             capture.close()
@@ -251,8 +265,8 @@ class TranscriptionWorker(QObject):
                  failure.kind.value)
         self.reconnecting.emit(Reconnecting(backoff.attempt, delay, failure.message, failure.kind))
         deadline = time.monotonic() + delay
-        while time.monotonic() < deadline and not self._abandoned():
-            lost = self._capture(capture, timeout=CHUNK_SECONDS)
+        while (left := deadline - time.monotonic()) > 0 and not self._abandoned():
+            lost = self._watch(capture, timeout=min(left, WATCH_SECONDS))
             if lost is not None:
                 return lost
         return None
@@ -282,6 +296,7 @@ class TranscriptionWorker(QObject):
             ),
             params=connection_parameters(self._options),
             listener=self,
+            wake=self._wake,
         )
         self.connecting.emit()
         session.connect()
@@ -292,7 +307,7 @@ class TranscriptionWorker(QObject):
                 return None, dropped(
                     f"The transcription service at {self._config.host} did not answer."
                 )
-            failure = self._capture(capture, timeout=CHUNK_SECONDS)
+            failure = self._watch(capture, timeout=WATCH_SECONDS)
             if failure is not None:
                 self._close(session, terminate=False)
                 return None, failure
@@ -326,20 +341,24 @@ class TranscriptionWorker(QObject):
     def _stream(self, session: ServerSession, capture: AudioCapture) -> StreamFailure | None:
         """Send audio until Stop (returns None) or until the connection fails (returns why).
         Rolls over to a fresh server session before this one expires."""
-        pacer = RealTimePacer()
+        self._go_live(session)
+        try:
+            return self._watch_session(session, capture)
+        finally:
+            self._go_live(None)
+
+    def _watch_session(self, session: ServerSession,
+                       capture: AudioCapture) -> StreamFailure | None:
         rollover_at = self._rollover_time(session)
         while not self._stop.is_set() or (self._finishing and self._ledger.has_pending()):
-            failure = self._capture(capture, timeout=CHUNK_SECONDS)
+            failure = self._watch(capture, timeout=WATCH_SECONDS)
             if failure is not None:
+                self._go_live(None)
                 self._close(session, terminate=True)
                 self._stop.set()
                 self.failed.emit(failure)
                 return None
-            while self._ledger.has_pending() and pacer.may_send(CHUNK_SECONDS):
-                item = self._ledger.next_to_send()
-                if item is not None:
-                    session.send(item[1])
-                    pacer.sent(CHUNK_SECONDS)
+            self._send_ready()
             if session.error is not None:
                 return classify(session.error, host=self._config.host)
             quiet = session.quiet_end_reason()
@@ -348,14 +367,12 @@ class TranscriptionWorker(QObject):
             if session.stalled(self._config.stall_seconds):
                 return dropped("The transcription service stopped answering.")
             if time.monotonic() >= rollover_at:
-                successor = self._roll_over(session, capture)
-                if successor is not None:
-                    session, pacer = successor, RealTimePacer()
+                session = self._roll_over(session, capture)
                 rollover_at = self._rollover_time(session)
             self._check_auto_stop()
-        while self._ledger.has_pending():
-            item = self._ledger.next_to_send()
-            if item is not None:
+        with self._send_lock:
+            self._live = None
+            while (item := self._ledger.next_to_send()) is not None:
                 session.send(item[1])
         self._close(session, terminate=True)
         session.wait_closed()
@@ -365,33 +382,67 @@ class TranscriptionWorker(QObject):
             return dropped("The connection dropped before the last words came back.")
         return None
 
+    def _go_live(self, session: ServerSession | None) -> None:
+        with self._send_lock:
+            self._live = None if session is None else (session, RealTimePacer())
+
+    def _send_ready(self) -> None:
+        """Send what is pending to the live server session, as fast as its pacer allows
+        (a backlog after a reconnect goes at most a little faster than real time)."""
+        with self._send_lock:
+            if self._live is None:
+                return
+            session, pacer = self._live
+            while self._ledger.has_pending() and pacer.may_send(CHUNK_SECONDS):
+                item = self._ledger.next_to_send()
+                if item is None:
+                    break
+                session.send(item[1])
+                pacer.sent(CHUNK_SECONDS)
+
     def _rollover_time(self, session: ServerSession) -> float:
         assert session.began is not None
         remaining = session.began.expires_at.timestamp() - time.time()
         return time.monotonic() + max(0.0, remaining - self._config.rollover_margin_seconds)
 
-    def _roll_over(self, old: ServerSession, capture: AudioCapture) -> ServerSession | None:
+    def _roll_over(self, old: ServerSession, capture: AudioCapture) -> ServerSession:
         """Open the next server session first, then Terminate the old one: no audio is lost
-        and none is sent twice (the old one finalises what it heard)."""
+        and none is sent twice (the old one finalises what it heard). Audio waits in the
+        ledger meanwhile. Returns the session to send to: the new one, or the old one if
+        opening failed."""
         log.info("rolling over segment %d before it expires", old.segment)
+        with self._send_lock:
+            paused, self._live = self._live, None
         new, failure = self._open_session(capture)
         if new is None:
             log.warning("rollover failed (%s); keeping the current session",
                         failure.kind.value if failure else "stopped")
-            return None
+            with self._send_lock:
+                self._live = paused
+            return old
         self._close(old, terminate=True)
         self._ledger.confirmed_until(new.offset_ms)
+        self._go_live(new)
         return new
 
     # -- audio ------------------------------------------------------------------------------
-    def _capture(self, capture: AudioCapture, *, timeout: float) -> StreamFailure | None:
-        """Take captured audio into the ledger; report the level, silence and dropouts."""
-        for chunk in capture.read(timeout=timeout):
+    def _take_audio(self, chunks: list[bytes]) -> None:
+        """On the capture thread, as chunks complete: into the ledger (nothing said after Stop
+        is transcribed), the meter, and straight on to a live server session."""
+        for chunk in chunks:
             level = level_dbfs(chunk)
-            if not self._stop.is_set():  # nothing said after Stop is transcribed
+            if not self._stop.is_set():
                 self._ledger.add(chunk, quiet=level <= SILENCE_DBFS)
             self._silence.feed(chunk, level)
             self._report_level(level)
+        self._send_ready()
+
+    def _watch(self, capture: AudioCapture, *, timeout: float) -> StreamFailure | None:
+        """Wait until woken or `timeout`; then report silence and dropouts, and whether the
+        device is gone."""
+        self._wake.wait(timeout)
+        self._wake.clear()
+        capture.check()
         quiet = self._silence.quiet_seconds >= self._config.silence_hint_seconds
         if quiet != self._silence_reported:
             self._silence_reported = quiet
