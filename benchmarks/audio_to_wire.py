@@ -149,10 +149,10 @@ def run(seconds: float) -> list[Result]:
             if len(ms[name]) < seconds / CLICK_INTERVAL / 2:
                 raise RuntimeError(f"audio to wire: only {len(ms[name])} clicks paired ({name})")
     results = []
-    for stat, q in (("median", 50), ("p99", 99)):
+    for stat, q, target in (("median", 50, 1.5), ("p99", 99, 3.0)):
         app, quick = percentile(ms["app"], q), percentile(ms["quickstart"], q)
         results.append(Result(
             "Audio to wire", f"{stat}, added beyond the 50 ms chunk and the capture floor "
             f"({len(ms['app'])} clicks)", app, "ms", quick, "quickstart",
-            "≤ quickstart and < 5 ms", app <= max(quick, 0) + 1 and app < 5))
+            f"≤ {target:g} ms", app <= target))
     return results
