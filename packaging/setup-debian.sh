@@ -13,7 +13,7 @@ with_tests=0
 packages=(libportaudio2 libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4
           libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-randr0 libxcb-shape0
           libxcb-xinerama0 libxcb-xkb1 libegl1 libgl1 libfontconfig1 libdbus-1-3
-          binutils)  # binutils: what packaging/build.py runs (objdump, readelf, strip)
+          binutils)  # binutils: what packaging/build.py runs (objdump, readelf, strip, as, ld)
 python=${PYTHON:-python3}
 if ! "$python" -c 'import venv, ensurepip' 2>/dev/null; then
   packages+=(python3 python3-venv)

@@ -81,6 +81,57 @@ def saved_turns(data_dir: Path) -> list[str]:
         conn.close()
 
 
+# Calls what QtCore calls in ICU, in a fresh interpreter that has loaded no other ICU.
+ICU_CHECK = """
+import ctypes, json, sys
+folder, version = sys.argv[1], sys.argv[2]
+for name in ("data", "uc", "i18n"):
+    lib = ctypes.CDLL(f"{folder}/libicu{name}.so.{version}", mode=ctypes.RTLD_GLOBAL)
+def call(name, restype=ctypes.c_int):
+    function = getattr(lib, f"{name}_{version}")
+    function.restype = restype
+    return function
+def text(value):
+    return ctypes.create_unicode_buffer(value) if ctypes.sizeof(ctypes.c_wchar) == 2 else (
+        ctypes.c_uint16 * (len(value) + 1))(*map(ord, value), 0)
+status = ctypes.c_int(0)
+def collate(locale, a, b):
+    collator = call("ucol_open", ctypes.c_void_p)(locale.encode(), ctypes.byref(status))
+    return call("ucol_strcoll")(ctypes.c_void_p(collator), text(a), -1, text(b), -1)
+calendar = call("ucal_open", ctypes.c_void_p)(text("Europe/Berlin"), -1, b"de", 0,
+                                               ctypes.byref(status))
+name = (ctypes.c_uint16 * 100)()
+length = call("ucal_getTimeZoneDisplayName")(ctypes.c_void_p(calendar), 0, b"de", name, 100,
+                                             ctypes.byref(status))
+converter = ctypes.CDLL(f"{folder}/libicuuc.so.{version}")
+utf16 = getattr(converter, f"ucnv_open_{version}")
+utf16.restype = ctypes.c_void_p
+print(json.dumps({
+    "de": collate("de", "ä", "b"), "sv": collate("sv", "ä", "z"),
+    "zone": "".join(map(chr, name[:length])),
+    "utf16": bool(utf16(b"UTF-16", ctypes.byref(status))), "status": status.value,
+}))
+"""
+
+
+def test_the_bundles_smaller_icu_data_still_does_what_qt_asks_of_it():
+    """The bundle's ICU data keeps only what QtCore calls (packaging/icu_data.py): sorting
+    with each language's rules, time-zone names, and its built-in encodings still work."""
+    import json
+
+    qt_lib = Path(BUNDLE).resolve().parent / "_internal" / "PySide6" / "Qt" / "lib"
+    (data,) = qt_lib.glob("libicudata.so.*")
+    assert data.stat().st_size < 12_000_000, "the slim data library is bundled"
+    result = subprocess.run([sys.executable, "-c", ICU_CHECK, str(qt_lib),
+                             data.name.rsplit(".", 1)[1]],
+                            capture_output=True, text=True, timeout=60, check=True)
+    found = json.loads(result.stdout)
+    assert found["de"] == -1, "German sorts ä before b"
+    assert found["sv"] == 1, "Swedish sorts ä after z (its own rules are kept)"
+    assert found["zone"] == "Mitteleuropäische Normalzeit"
+    assert found["utf16"] and found["status"] <= 0
+
+
 def test_bundle_prints_its_version():
     result = subprocess.run([BUNDLE, "--version"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0
