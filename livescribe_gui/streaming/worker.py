@@ -474,12 +474,14 @@ class TranscriptionWorker(QObject):
             return
         silent = time.monotonic() - self._last_speech_at
         warn_window = min(60.0, limit / 5)
-        if silent >= limit:
+        # Never a stop without the warning first, however late this check comes round.
+        if silent >= limit and self._auto_stop_shown > 0:
             log.info("stopping after %.0f s without speech", silent)
             self._auto_stopped = True
             self._stop.set()
             return
-        seconds_left = int(limit - silent) + 1 if silent >= limit - warn_window else -1
+        seconds_left = (max(1, int(limit - silent) + 1) if silent >= limit - warn_window
+                        else -1)
         if seconds_left != self._auto_stop_shown:
             self._auto_stop_shown = seconds_left
             self.auto_stop_warning.emit(seconds_left)
