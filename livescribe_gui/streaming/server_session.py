@@ -58,7 +58,7 @@ class ServerSession:
         options: StreamingClientOptions,
         params: StreamingParameters,
         listener: SessionListener,
-        wake: threading.Event | None = None,
+        wake: threading.Event,
     ):
         self.segment = segment
         self.offset_ms = offset_ms
@@ -69,7 +69,7 @@ class ServerSession:
         self._params = params
         self._listener = listener
         # Set when Begin, Termination or an error arrives, so whoever waits on it looks now.
-        self._wake = wake or threading.Event()
+        self._wake = wake
         self._heartbeat_ms = 0
         self._ping: Any = None
         self._ping_sent_at = 0.0

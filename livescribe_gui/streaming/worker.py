@@ -393,10 +393,8 @@ class TranscriptionWorker(QObject):
             if self._live is None:
                 return
             session, pacer = self._live
-            while self._ledger.has_pending() and pacer.may_send(CHUNK_SECONDS):
-                item = self._ledger.next_to_send()
-                if item is None:
-                    break
+            while (pacer.may_send(CHUNK_SECONDS)
+                   and (item := self._ledger.next_to_send()) is not None):
                 session.send(item[1])
                 pacer.sent(CHUNK_SECONDS)
 
