@@ -218,3 +218,43 @@ def test_a_session_gets_audio_on_the_capture_thread_and_hears_of_a_failing_sink(
             capture.check()
     finally:
         capture.close()
+
+
+WITHOUT_NUMPY = """
+import json, sys
+sys.modules["numpy"] = sys.modules["soxr"] = None  # as in the Linux bundle: not there
+from livescribe_gui.audio.capture import AudioCapture, CaptureFormat, DeviceError, chunker_for
+from livescribe_gui.audio.devices import find_device, list_input_devices
+
+device = find_device(list_input_devices(), name="Monitor of LiveScribe", substring=True)
+capture = AudioCapture(device)
+try:
+    chunks = capture.read(timeout=5.0)
+finally:
+    capture.close()
+try:
+    chunker_for(device, CaptureFormat(48_000, 2))
+    refusal = ""
+except DeviceError as exc:
+    refusal = str(exc)
+print(json.dumps({"chunks": len(chunks), "refusal": refusal,
+                  "numpy_loaded": sys.modules.get("numpy") is not None}))
+"""
+
+
+def test_without_numpy_a_source_still_records_and_a_device_to_convert_is_refused_clearly():
+    """The Linux bundle leaves NumPy and the resampler out: sound-server sources (and, there,
+    ALSA cards through ALSA's plug layer) are recorded as 16 kHz mono as before, and a device
+    only a resampler could use is refused with a message that says what to do."""
+    import json
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", WITHOUT_NUMPY], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert found["chunks"] > 0, "the monitor source was recorded"
+    assert not found["numpy_loaded"]
+    assert "Monitor of LiveScribe-Test" in found["refusal"]
+    assert "48000 Hz" in found["refusal"] and "PulseAudio or PipeWire" in found["refusal"]
+    assert "Traceback" not in result.stderr

@@ -72,11 +72,20 @@ class ChunkCutter:
         return chunks
 
 
-def _chunker(fmt: CaptureFormat) -> object:
+def chunker_for(device: InputDevice, fmt: CaptureFormat) -> object:
+    """What cuts (or converts, then cuts) this format's blocks into session chunks."""
     if fmt.is_session_format:
         return ChunkCutter()
-    from livescribe_gui.audio.converter import PcmConverter
-
+    try:
+        from livescribe_gui.audio.converter import PcmConverter
+    except ImportError:
+        # The Linux bundle has no resampler: sound-server sources and ALSA cards never need
+        # one there, but a JACK port runs at the JACK server's rate.
+        raise DeviceError(
+            f"“{device.name}” records only at {fmt.rate} Hz, which this copy of LiveScribe "
+            "cannot convert. Choose the same input through PulseAudio or PipeWire, or "
+            "install LiveScribe with pip."
+        ) from None
     return PcmConverter(input_rate=fmt.rate, channels=fmt.channels)
 
 
@@ -137,7 +146,7 @@ class AudioCapture:
         self._gathered: list[bytes] = []
         self._frames_seen = 0
         self._chunk_frames = self.format.rate * CHUNK_MS // 1000
-        self._chunker = _chunker(self.format)
+        self._chunker = chunker_for(device, self.format)
         self.overflows = 0
         self._last_audio_at = time.monotonic()
         self._removal = pulse.SourceRemovalWatch(device.source_index) if device.source else None
