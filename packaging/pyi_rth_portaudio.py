@@ -2,6 +2,10 @@
 
 On Linux sounddevice asks `ctypes.util.find_library("portaudio")`, which only searches the
 system; point it at the copy beside the app so the bundle runs where libportaudio2 is absent.
+
+The Linux bundle carries no resampler (NumPy and soxr stay out, see livescribe.spec): where
+no sound server runs, PortAudio is told to open sound cards through ALSA's plug layer
+(`plughw` rather than `hw`), which records them as 16 kHz mono itself.
 """
 
 import ctypes.util
@@ -16,3 +20,6 @@ if os.path.exists(_bundled):
         return _bundled if name == "portaudio" else _system_find_library(name)
 
     ctypes.util.find_library = _find_library
+
+if sys.platform.startswith("linux"):
+    os.environ.setdefault("PA_ALSA_PLUGHW", "1")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up LiveScribe on a fresh Debian/Ubuntu machine: system libraries, then a virtual
 # environment in .venv with the app installed. `--test` adds what the test suite needs
-# (a PulseAudio server for a real capture device, Xvfb and x11-utils, espeak-ng and sox,
+# (a PulseAudio server for a real capture device, Xvfb, x11-utils and xdotool, espeak-ng and sox,
 # the freedesktop validators, Chromium for the caption page's browser test, and D-Bus with
 # the AT-SPI bus that a screen reader listens on).
 set -euo pipefail
@@ -19,7 +19,7 @@ if ! "$python" -c 'import venv, ensurepip' 2>/dev/null; then
   packages+=(python3 python3-venv)
 fi
 if (( with_tests )); then
-  packages+=(pulseaudio pulseaudio-utils libasound2-plugins xvfb x11-utils espeak-ng sox
+  packages+=(pulseaudio pulseaudio-utils libasound2-plugins xvfb x11-utils xdotool espeak-ng sox
             desktop-file-utils appstream chromium dbus at-spi2-core)
 fi
 

@@ -81,20 +81,31 @@ def _registry_call(connection: DBusConnection, event: str) -> None:
 
 
 @contextmanager
-def screen_reader(runtime_dir: Path) -> Iterator[ScreenReader]:
-    """A session bus and AT-SPI bus that live in `runtime_dir` and end with the block."""
-    if shutil.which("dbus-daemon") is None or not Path("/usr/libexec/at-spi-bus-launcher").exists():
-        raise RuntimeError("dbus-daemon and at-spi2-core are needed "
-                           "(packaging/setup-debian.sh --test installs them)")
+def session_bus(runtime_dir: Path) -> Iterator[str]:
+    """A session D-Bus of its own, living in `runtime_dir`; yields its address. The services
+    it starts on demand share its process group and end with it."""
+    if shutil.which("dbus-daemon") is None:
+        raise RuntimeError("dbus-daemon is needed (packaging/setup-debian.sh --test installs it)")
     runtime_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    env = dict(os.environ, XDG_RUNTIME_DIR=str(runtime_dir))
     daemon = subprocess.Popen(
         ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
-        start_new_session=True,  # the services it starts share its group, and end with it
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        env=dict(os.environ, XDG_RUNTIME_DIR=str(runtime_dir)), start_new_session=True,
     )
     try:
-        address = daemon.stdout.readline().strip()
+        yield daemon.stdout.readline().strip()
+    finally:
+        os.killpg(daemon.pid, signal.SIGTERM)
+        daemon.wait(10)
+        daemon.stdout.close()
+
+
+@contextmanager
+def screen_reader(runtime_dir: Path) -> Iterator[ScreenReader]:
+    """A session bus and AT-SPI bus that live in `runtime_dir` and end with the block."""
+    if not Path("/usr/libexec/at-spi-bus-launcher").exists():
+        raise RuntimeError("at-spi2-core is needed (packaging/setup-debian.sh --test installs it)")
+    with session_bus(runtime_dir) as address:
         session = open_dbus_connection(address)
         try:
             bus = DBusAddress("/org/a11y/bus", bus_name="org.a11y.Bus", interface="org.a11y.Bus")
@@ -113,7 +124,3 @@ def screen_reader(runtime_dir: Path) -> Iterator[ScreenReader]:
             yield reader
         finally:
             reader.close()
-    finally:
-        os.killpg(daemon.pid, signal.SIGTERM)
-        daemon.wait(10)
-        daemon.stdout.close()

@@ -15,12 +15,15 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QImage
 
 from livescribe_gui import __version__, assets
+from tests.atspi_bus import session_bus
 from tests.test_app_process import app_env
 from tests.test_desktop_integration import desktop_entry
 from tests.xserver import xvfb
@@ -68,6 +71,28 @@ def wait_for(predicate, timeout: float):  # noqa: ANN001, ANN201
     return None
 
 
+@contextmanager
+def listening_bundle(env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
+    """The bundle started as `livescribe-gui --start` on the test device; killed if a check
+    fails before it quits."""
+    proc = subprocess.Popen([BUNDLE, "--start", "--device", "monitor of LIVESCRIBE"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+
+
+def quit_cleanly(proc: subprocess.Popen[str]) -> None:
+    """SIGTERM, as logging out sends: the app ends its session and exits 0, no traceback."""
+    proc.send_signal(signal.SIGTERM)
+    _out, err = proc.communicate(timeout=15)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+
+
 def bundled_resource(suffix: str) -> Path:
     resources = Path(BUNDLE).resolve().parent / "_internal" / "livescribe_gui" / "resources"
     return resources / f"{assets.APP_ID}{suffix}"
@@ -79,6 +104,14 @@ def saved_turns(data_dir: Path) -> list[str]:
         return [row[0] for row in conn.execute("SELECT text FROM turns ORDER BY turn_order")]
     finally:
         conn.close()
+
+
+def saved_so_far(data_dir: Path) -> list[str]:
+    """The turns saved by now; none while the app is still creating its store."""
+    try:
+        return saved_turns(data_dir)
+    except sqlite3.OperationalError:
+        return []
 
 
 # Calls what QtCore calls in ICU, in a fresh interpreter that has loaded no other ICU.
@@ -132,6 +165,14 @@ def test_the_bundles_smaller_icu_data_still_does_what_qt_asks_of_it():
     assert found["utf16"] and found["status"] <= 0
 
 
+def test_the_bundle_fits_in_130_mb():
+    """What leaving out GTK, NumPy and unused Qt parts bought (benchmarks/METHODS.md): a
+    dependency that brings its own tens of megabytes shows here first."""
+    folder = Path(BUNDLE).resolve().parent
+    size = sum(path.lstat().st_size for path in folder.rglob("*"))
+    assert size <= 130_000_000, f"the bundle is {size / 1e6:.1f} MB"
+
+
 def test_bundle_prints_its_version():
     result = subprocess.run([BUNDLE, "--version"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0
@@ -143,9 +184,7 @@ def test_bundle_shows_its_window_streams_and_quits(tmp_path, standin, display):
     env = app_env(tmp_path, standin.url)
     env.update(QT_QPA_PLATFORM="xcb", DISPLAY=display)
     started = time.monotonic()
-    proc = subprocess.Popen([BUNDLE, "--start", "--device", "monitor of LIVESCRIBE"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
+    with listening_bundle(env) as proc:
         # The class the desktop file's StartupWMClass names, so docks group it with the entry.
         window = wait_for(lambda: find_window(display, "LiveScribe"), timeout=60)
         assert window, "the main window appeared on the X server, with WM_CLASS LiveScribe"
@@ -179,14 +218,37 @@ def test_bundle_shows_its_window_streams_and_quits(tmp_path, standin, display):
         colours = {image.pixel(x, y) for x in range(0, image.width(), 7)
                    for y in range(0, image.height(), 7)}
         assert len(colours) > 20, "the screenshot shows a drawn window, not a blank screen"
-
-        proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=15)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 0, err
-    assert "Traceback" not in err
+        quit_cleanly(proc)
     assert standin.sessions[-1].terminate_received
     assert saved_turns(tmp_path / "data")[-2:] == ["The frozen app streams too.",
                                                    "And quits cleanly."]
+
+
+@pytest.mark.script("exported from the frozen app")
+def test_on_a_gnome_desktop_the_bundle_exports_through_a_file_dialog(tmp_path, standin, display):
+    """Without Qt's GTK theme, on a GNOME session the bundle takes the desktop portal's theme;
+    where no portal answers (this bus has none) Export still opens a file dialog, Qt's own,
+    and the transcript is written where the person typed."""
+    env = app_env(tmp_path, standin.url)
+    env.update(QT_QPA_PLATFORM="xcb", DISPLAY=display, XDG_CURRENT_DESKTOP="GNOME")
+    env.pop("QT_QPA_PLATFORMTHEME", None)
+    target = tmp_path / "exported.txt"
+    with session_bus(tmp_path / "runtime") as bus:
+        env.update(DBUS_SESSION_BUS_ADDRESS=bus, XDG_RUNTIME_DIR=str(tmp_path / "runtime"))
+        with listening_bundle(env) as proc:
+            assert wait_for(lambda: saved_so_far(tmp_path / "data")
+                            == ["Exported from the frozen app."], timeout=60)
+            maps = Path(f"/proc/{proc.pid}/maps").read_text()
+            assert "libqxdgdesktopportal.so" in maps, "the portal's platform theme"
+            assert "libgtk-3" not in maps
+            window = find_window(display, "LiveScribe")
+            x11(display, "xdotool", "windowfocus", "--sync", window, "key", "ctrl+e")
+            dialog = wait_for(lambda: x11(display, "xdotool", "search", "--name",
+                                          "^Export transcript$").split(), timeout=20)
+            assert dialog, "Export opened a file dialog"
+            x11(display, "xdotool", "windowfocus", "--sync", dialog[0], "key", "ctrl+a",
+                "type", "--delay", "5", str(target))
+            x11(display, "xdotool", "key", "Return")
+            assert wait_for(lambda: target.exists() and target.stat().st_size > 0, timeout=20)
+            assert "Exported from the frozen app." in target.read_text()
+            quit_cleanly(proc)
