@@ -86,3 +86,20 @@ def test_the_meter_moves_ten_times_a_second_and_never_misses_a_short_sound():
     assert len(shown) == 20, "ten reports a second, not one per chunk"
     assert -6.0 in shown, "the click between two reports is shown"
     assert DIGITAL_SILENCE_DBFS not in shown
+
+
+def test_a_quiet_input_is_reported_once_and_the_next_sound_at_once():
+    """Below the meter's floor nothing on screen would move: one report says so, then none
+    wake the GUI until there is sound, which is shown at the next report."""
+    now = [0.0]
+    meter = MeterPace(clock=lambda: now[0])
+    shown = []
+    for i in range(60):  # a second of sound, a second of silence, a click, silence again
+        now[0] = i * 0.05
+        level = -20.0 if i < 20 else -6.0 if i == 45 else DIGITAL_SILENCE_DBFS
+        if (value := meter.due(level)) is not None:
+            shown.append((i, value))
+    quiet = [i for i, value in shown if value == DIGITAL_SILENCE_DBFS]
+    assert len(quiet) == 2, "one report when the sound stops, one after the click"
+    assert [value for i, value in shown if 20 < i < 45] == [DIGITAL_SILENCE_DBFS]
+    assert (46, -6.0) in shown or (45, -6.0) in shown, "the click is shown at once"

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 SILENCE_DBFS = -65.0
 DIGITAL_SILENCE_DBFS = -100.0  # all zeros (a level has no lower end)
+METER_FLOOR_DBFS = -60.0  # the meter's empty end: anything quieter looks the same
 
 
 def level_dbfs(chunk: bytes) -> float:
@@ -24,13 +25,16 @@ def level_dbfs(chunk: bytes) -> float:
 class MeterPace:
     """The level meter's pace: the loudest chunk since the last report, at most ten times a
     second. A calm meter that still shows a short sound, at half the repaints of a report
-    per 50 ms chunk (and what the GUI thread does while only the meter moves)."""
+    per 50 ms chunk (and what the GUI thread does while only the meter moves). A quiet input
+    is reported once: until there is sound again the meter would not move, so the GUI
+    thread is not woken for it (hours of a silent meeting or a paused film)."""
 
     INTERVAL_SECONDS = 0.095
 
     def __init__(self, *, clock: Callable[[], float] = time.monotonic):
         self._clock = clock
         self._last_report = float("-inf")
+        self._last_shown: float | None = None
         self._peak = DIGITAL_SILENCE_DBFS
 
     def due(self, level: float) -> float | None:
@@ -40,6 +44,10 @@ class MeterPace:
         if now - self._last_report < self.INTERVAL_SECONDS:
             return None
         self._last_report, peak, self._peak = now, self._peak, DIGITAL_SILENCE_DBFS
+        if (peak <= METER_FLOOR_DBFS and self._last_shown is not None
+                and self._last_shown <= METER_FLOOR_DBFS):
+            return None
+        self._last_shown = peak
         return peak
 
 

@@ -10,7 +10,8 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-FLOOR_DB = -60.0
+from livescribe_gui.audio.level import METER_FLOOR_DBFS as FLOOR_DB
+
 SOUND_DB = -45.0  # above this the input is "hearing sound"
 QUIET_DB = -50.0  # below this it is "quiet" again (between: no change, so no chatter)
 
