@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
 from benchmarks.common import Result, collect_as_the_app_does, percentile, rss_mb
 from benchmarks.servers import StandIn, standin
+from livescribe_gui.audio.preview import PREROLL_MS
 from livescribe_gui.streaming.events import TurnUpdate, WordTiming
 from livescribe_gui.transcript.model import FinalTurn, PartialChanged, TurnAdded, final_turn
 from livescribe_gui.ui.gui_thread_gc import collect_fully
@@ -133,9 +134,12 @@ def _start_once(app: QApplication, home: Path, *, hand_over: bool) -> tuple[floa
     given; ms from Start until its first audio reached the server)."""
     with standin(ms_per_word=150, turns=10, words=4) as server:
         window = open_window(server, home)
-        levels: list[float] = []
-        window.preview.level_measured.connect(levels.append)
-        wait_until(app, lambda: len(levels) > 5, 20)  # the preview is listening
+        heard: list[float] = []
+        window.preview.level_measured.connect(lambda _db: heard.append(time.monotonic()))
+        wait_until(app, lambda: bool(heard), 20)  # the preview's stream delivers
+        # A quiet input is reported once: time its listening from then, long enough for a
+        # full pre-roll (the same ~0.6 s as the six meter reports waited for before).
+        wait_until(app, lambda: time.monotonic() - heard[0] > 2 * PREROLL_MS / 1000, 20)
         if not hand_over:  # the old way: the preview closes, the session opens its own
             window.preview.stop()
             window.preview.wait(5)
