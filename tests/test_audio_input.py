@@ -256,5 +256,6 @@ def test_without_numpy_a_source_still_records_and_a_device_to_convert_is_refused
     assert found["chunks"] > 0, "the monitor source was recorded"
     assert not found["numpy_loaded"]
     assert "Monitor of LiveScribe-Test" in found["refusal"]
-    assert "48000 Hz" in found["refusal"] and "PulseAudio or PipeWire" in found["refusal"]
+    assert "48000 Hz stereo" in found["refusal"]
+    assert "PulseAudio or PipeWire" in found["refusal"]
     assert "Traceback" not in result.stderr

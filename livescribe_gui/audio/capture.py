@@ -81,10 +81,11 @@ def chunker_for(device: InputDevice, fmt: CaptureFormat) -> object:
     except ImportError:
         # The Linux bundle has no resampler: sound-server sources and ALSA cards never need
         # one there, but a JACK port runs at the JACK server's rate.
+        layout = {1: "mono", 2: "stereo"}.get(fmt.channels, f"{fmt.channels}-channel")
         raise DeviceError(
-            f"“{device.name}” records only at {fmt.rate} Hz, which this copy of LiveScribe "
-            "cannot convert. Choose the same input through PulseAudio or PipeWire, or "
-            "install LiveScribe with pip."
+            f"“{device.name}” delivers only {fmt.rate} Hz {layout} audio, which this copy of "
+            "LiveScribe cannot convert to the 16 kHz mono the service needs. Choose the same "
+            "input through PulseAudio or PipeWire, or install LiveScribe with pip."
         ) from None
     return PcmConverter(input_rate=fmt.rate, channels=fmt.channels)
 
