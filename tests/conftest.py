@@ -70,7 +70,13 @@ def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> MemoryKeyring:
 
 @pytest.fixture
 def gui_watch():
-    """`with gui_watch() as watch: ...` then `watch.assert_no_stall()`."""
+    """`with gui_watch() as watch: ...` then `watch.assert_no_stall()`. The app imports the
+    SDK and the session's modules on a thread of its own as soon as its window shows
+    (`app.load_the_rest`); here that is done first too, or the first Start in a test process
+    imports them on the GUI thread (90-115 ms, a stall the app does not have)."""
+    from livescribe_gui.app import load_the_rest
+
+    load_the_rest()
     return EventLoopWatch
 
 
