@@ -34,7 +34,7 @@ class MeterPace:
     def __init__(self, *, clock: Callable[[], float] = time.monotonic):
         self._clock = clock
         self._last_report = float("-inf")
-        self._last_shown: float | None = None
+        self._quiet_shown = False  # the last report shown was at the meter's floor
         self._peak = DIGITAL_SILENCE_DBFS
 
     def due(self, level: float) -> float | None:
@@ -44,10 +44,10 @@ class MeterPace:
         if now - self._last_report < self.INTERVAL_SECONDS:
             return None
         self._last_report, peak, self._peak = now, self._peak, DIGITAL_SILENCE_DBFS
-        if (peak <= METER_FLOOR_DBFS and self._last_shown is not None
-                and self._last_shown <= METER_FLOOR_DBFS):
+        quiet = peak <= METER_FLOOR_DBFS
+        if quiet and self._quiet_shown:
             return None
-        self._last_shown = peak
+        self._quiet_shown = quiet
         return peak
 
 
