@@ -48,3 +48,24 @@ def test_replay_is_bounded_and_counted():
     assert ledger.dropped_ms == 10 * 50
     send_all(ledger)
     assert ledger.dropped_ms == 20 * 50 and ledger.unconfirmed_ms == 500
+
+
+def test_a_backlog_is_paced_from_the_first_chunk_the_server_gets():
+    """A burst, then at most 1.25x real time, counted from the first chunk sent: a session
+    that went live a while before its first send earns no extra allowance."""
+    from livescribe_gui.streaming.pacing import BURST_SECONDS, MAX_SPEED, RealTimePacer
+
+    now = [0.0]
+    pacer = RealTimePacer(clock=lambda: now[0])
+    now[0] = 0.2  # live at 0.0, first chunk sent at 0.2
+    sent = 0.0
+    while pacer.may_send(0.05):
+        pacer.sent(0.05)
+        sent += 0.05
+    assert BURST_SECONDS - 0.05 < sent <= BURST_SECONDS + 1e-9, "the burst, nothing for the wait"
+    now[0] = 0.2 + 2.0
+    while pacer.may_send(0.05):
+        pacer.sent(0.05)
+        sent += 0.05
+    assert sent <= BURST_SECONDS + MAX_SPEED * 2.0 + 1e-9
+    assert sent > BURST_SECONDS + MAX_SPEED * 2.0 - 0.05
