@@ -161,11 +161,11 @@ class AudioCapture:
                     samplerate=self.format.rate,
                     channels=self.format.channels,
                     dtype=self.format.dtype,
-                    # Half a chunk (25 ms): listening cost 2.8 % of a core, against 4.1 % with
-                    # the ~10 ms blocks PortAudio picks itself (fewer wake-ups here and in the
-                    # sound server), for a chunk reaching the socket ~10 ms later at the median
-                    # (a block arrives whole); whole-chunk blocks were later still (+21 ms).
-                    # Measured in benchmarks/METHODS.md.
+                    # Half a chunk (25 ms): listening cost 2.3–2.4 % of a core, against
+                    # 3.4–3.6 % with the 8.7 ms blocks PortAudio picks itself (a call into
+                    # Python 115 times a second), for a chunk reaching the socket ~9 ms later
+                    # at the median (a block arrives whole); whole-chunk blocks were later
+                    # still (+21 ms). Measured in benchmarks/METHODS.md.
                     blocksize=self._chunk_frames // BLOCKS_PER_CHUNK,
                     callback=self._on_audio,
                     extra_settings=_extra_settings(device),
