@@ -4,6 +4,8 @@ when the reader is at the bottom, and updates that touch only the end of a long 
 from __future__ import annotations
 
 import dataclasses
+import os
+import subprocess
 import sys
 
 import pytest
@@ -321,3 +323,30 @@ def test_right_to_left_text_is_ordered_by_its_own_direction(view, qtbot):
     copied = view.createMimeDataFromSelection()
     assert "שלום, מה שלומך?" in copied.text()
     assert not any(c in copied.text() + copied.html() for c in "\u2068\u2069")
+
+
+COPY_AND_EXIT = """
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from livescribe_gui.ui.transcript_view import TranscriptView
+
+app = QApplication([])
+view = TranscriptView()
+view.setPlainText("[00:06] \\u2068שלום, מה שלומך?\\u2069")
+view.selectAll()
+view.show()
+QTest.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+print(QGuiApplication.clipboard().text())
+"""
+
+
+def test_after_ctrl_c_the_process_still_exits_cleanly():
+    """The clipboard keeps what was copied until after Python has shut down. A copy made
+    in Python was freed then, into a finished interpreter: the exit crashed."""
+    done = subprocess.run([sys.executable, "-c", COPY_AND_EXIT], capture_output=True, text=True,
+                          env=dict(os.environ, QT_QPA_PLATFORM="offscreen"), timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "[00:06] שלום, מה שלומך?\n"

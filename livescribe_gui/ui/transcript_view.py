@@ -277,13 +277,18 @@ class TranscriptView(QTextEdit):
             self.restyled.emit()
 
     def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 (Qt override)
-        """What is copied is what was said, without the marks that order right-to-left text."""
+        """What is copied is what was said, without the marks that order right-to-left text.
+
+        Qt's own copy is rewritten in place: the clipboard keeps it until after Python has
+        shut down, and one made in Python would be freed into a finished interpreter."""
         data = super().createMimeDataFromSelection()
-        copied = QMimeData()
-        copied.setText(without_isolates(data.text()))
-        if data.hasHtml():
-            copied.setHtml(without_isolates(data.html()))
-        return copied
+        text, html = data.text(), data.html() if data.hasHtml() else None
+        for kind in data.formats():
+            data.removeFormat(kind)
+        data.setText(without_isolates(text))
+        if html is not None:
+            data.setHtml(without_isolates(html))
+        return data
 
     def focusInEvent(self, event) -> None:  # noqa: ANN001, N802 (Qt override)
         super().focusInEvent(event)
