@@ -282,6 +282,7 @@ class TranscriptView(QTextEdit):
         Qt's own copy is rewritten in place: the clipboard keeps it until after Python has
         shut down, and one made in Python would be freed into a finished interpreter."""
         data = super().createMimeDataFromSelection()
+        # Reading the text makes Qt fill in every format now, so none comes back later.
         text, html = data.text(), data.html() if data.hasHtml() else None
         for kind in data.formats():
             data.removeFormat(kind)
