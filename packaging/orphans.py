@@ -7,18 +7,25 @@ platform theme alone brings 20 MB of GTK, GDK, Cairo, Pango and their libraries.
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 
 Entry = tuple  # (name in the bundle, source path, kind), as in a PyInstaller TOC
 
 
+@functools.cache
+def dynamic_section(path: str) -> str:
+    """An ELF file's dynamic section as `readelf -d` prints it, read once per build: the
+    spec asks for its NEEDED entries here and for its RUNPATH when stripping."""
+    return subprocess.run(["readelf", "-d", "--wide", path], capture_output=True,
+                          text=True).stdout
+
+
 def needed(path: str) -> set[str]:
     """The sonames an ELF file names as NEEDED."""
-    dynamic = subprocess.run(["readelf", "-d", "--wide", path], capture_output=True,
-                             text=True).stdout
     return {line.split("[", 1)[1].split("]", 1)[0]
-            for line in dynamic.splitlines() if "(NEEDED)" in line}
+            for line in dynamic_section(path).splitlines() if "(NEEDED)" in line}
 
 
 def orphaned_by(dropped: list[Entry], kept: list[Entry]) -> set[str]:
