@@ -36,6 +36,16 @@ def test_level_of_silence_and_full_scale():
     assert level_dbfs(full) == pytest.approx(0.0, abs=0.01)
 
 
+def test_level_is_the_rms_in_dbfs():
+    """What the meter and the silence hint read: a half-scale sine is 6 dB below half
+    scale's peak, less 3 dB for its RMS; a quiet square wave is its own RMS."""
+    t = np.arange(800) / 16000
+    sine = (0.5 * 32768 * np.sin(2 * np.pi * 1000 * t)).astype(np.int16).tobytes()
+    assert level_dbfs(sine) == pytest.approx(-9.03, abs=0.01)
+    square = np.where(np.arange(800) % 16 < 8, 33, -33).astype(np.int16).tobytes()
+    assert level_dbfs(square) == pytest.approx(20 * np.log10(33 / 32768), abs=1e-9)
+
+
 @pytest.mark.parametrize("rate", [8000, 11025, 22050, 32000, 44100, 48000, 96000])
 @pytest.mark.parametrize("channels", [1, 2, 6, 8])
 def test_streaming_matches_one_shot_reference(rate, channels):

