@@ -37,8 +37,8 @@ def test_level_of_silence_and_full_scale():
 
 
 def test_level_is_the_rms_in_dbfs():
-    """What the meter and the silence hint read: a half-scale sine is 6 dB below half
-    scale's peak, less 3 dB for its RMS; a quiet square wave is its own RMS."""
+    """What the meter and the silence hint read: a half-scale sine peaks at -6 dBFS and its
+    RMS is 3 dB lower; a quiet square wave's RMS is its height."""
     t = np.arange(800) / 16000
     sine = (0.5 * 32768 * np.sin(2 * np.pi * 1000 * t)).astype(np.int16).tobytes()
     assert level_dbfs(sine) == pytest.approx(-9.03, abs=0.01)
