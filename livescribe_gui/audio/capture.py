@@ -164,8 +164,9 @@ class AudioCapture:
                     # Half a chunk (25 ms): listening cost 2.3–2.4 % of a core, against
                     # 3.4–3.6 % with the 8.7 ms blocks PortAudio picks itself (a call into
                     # Python 115 times a second), for a chunk reaching the socket ~9 ms later
-                    # at the median (a block arrives whole); whole-chunk blocks were later
-                    # still (+21 ms). Measured in benchmarks/METHODS.md.
+                    # at the median (the callback wakes on its 25 ms period, not when audio
+                    # arrives); whole-chunk blocks were later still (+17 to +21 ms).
+                    # Measured in benchmarks/METHODS.md.
                     blocksize=self._chunk_frames // BLOCKS_PER_CHUNK,
                     callback=self._on_audio,
                     extra_settings=_extra_settings(device),
