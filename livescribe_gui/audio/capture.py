@@ -138,7 +138,8 @@ class AudioCapture:
 
     def __init__(self, device: InputDevice):
         self.device = device
-        self.format = choose_format(device)
+        with portaudio_lock:  # trying formats opens the device: not while PortAudio restarts
+            self.format = choose_format(device)
         self._queue: queue.SimpleQueue[list[bytes]] = queue.SimpleQueue()
         self._sink: ChunkSink = self._queue.put
         self._sink_lock = threading.Lock()
