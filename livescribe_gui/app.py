@@ -196,7 +196,8 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from livescribe_gui import assets
-    from livescribe_gui.audio.devices import find_device, list_input_devices
+    from livescribe_gui.audio.devices import find_device
+    from livescribe_gui.audio.scanner import first_scan
     from livescribe_gui.streaming import speech_models
     from livescribe_gui.transcript.store import StoreWriter
     from livescribe_gui.ui import background, gui_thread_gc
@@ -259,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
 
     startup = background.BackgroundCall(window, name="startup")
     startup.done.connect(ready)
-    startup.start(lambda: (keys.load(), list_input_devices())[1])
+    startup.start(lambda: (keys.load(), first_scan())[1])
     window.show()
     rest = background.BackgroundCall(window, name="load-the-rest")
     rest.done.connect(gui_thread_gc.freeze_startup)

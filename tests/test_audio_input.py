@@ -259,3 +259,48 @@ def test_without_numpy_a_source_still_records_and_a_device_to_convert_is_refused
     assert "48000 Hz stereo" in found["refusal"]
     assert "PulseAudio or PipeWire" in found["refusal"]
     assert "Traceback" not in result.stderr
+
+
+AFTER_THE_FIRST_SCAN = """
+import json
+from pathlib import Path
+import sounddevice  # PortAudio starts: it opens every ALSA device the configuration defines
+from livescribe_gui.audio.capture import AudioCapture
+from livescribe_gui.audio.devices import find_device
+from livescribe_gui.audio.scanner import first_scan
+
+def mapped():
+    maps = Path("/proc/self/maps").read_text()
+    return sorted({Path(line.split()[-1]).name for line in maps.splitlines()
+                   if "/alsa-lib/libasound_module_" in line or "/libavcodec.so" in line})
+
+before = mapped()
+device = find_device(first_scan(), name="Monitor of LiveScribe", substring=True)
+after = mapped()
+capture = AudioCapture(device)
+try:
+    chunks = capture.read(timeout=5.0)
+finally:
+    capture.close()
+print(json.dumps({"before": before, "after": after, "chunks": len(chunks)}))
+"""
+
+
+def test_after_listing_devices_the_encoder_plugin_no_recording_uses_is_let_go():
+    """PortAudio's listing loads ALSA's a52 encoder plugin and libavcodec with it (~11 MB
+    resident in an app that only records). After the first scan it is gone, every other
+    plugin is still loaded as ALSA left it, and the source still records."""
+    import json
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", AFTER_THE_FIRST_SCAN], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    encoder = "libasound_module_pcm_a52.so"
+    if encoder not in found["before"]:
+        pytest.skip("ALSA's a52 plugin is not installed here")
+    assert any(name.startswith("libavcodec") for name in found["before"])
+    assert found["after"] == [n for n in found["before"]
+                              if n != encoder and not n.startswith("libavcodec")]
+    assert found["chunks"] > 0, "the monitor source was recorded"
